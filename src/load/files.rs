@@ -1,0 +1,139 @@
+//! Walking `content/`: which files there are, read safely (symlinks, UTF-8, BOM).
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{line_col, Diagnostic};
+
+/// What a file of the content folder is, by where it sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    Site,
+    Article,
+    Actor,
+    Outlet,
+}
+
+/// A content file found by the walk, not yet read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Found {
+    pub kind: FileKind,
+    pub path: PathBuf,
+}
+
+/// Lists the content files, sorted by kind and path. Links leaving the folder are errors.
+pub fn walk(content: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Found> {
+    let root = match content.canonicalize() {
+        Ok(root) => root,
+        Err(e) => {
+            errors.push(Diagnostic::file_error(
+                content,
+                format!("cannot open the content folder: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut found = Vec::new();
+    let site = content.join("site.yaml");
+    if site.is_file() {
+        if check_inside(&site, &root, errors) {
+            found.push(Found {
+                kind: FileKind::Site,
+                path: site,
+            });
+        }
+    } else {
+        errors.push(Diagnostic::file_error(
+            &site,
+            "missing site.yaml: it gives at least the site's `title`",
+        ));
+    }
+    for (folder, kind, extensions) in [
+        ("articles", FileKind::Article, &["md", "markdown"][..]),
+        ("actors", FileKind::Actor, &["yaml", "yml"][..]),
+        ("outlets", FileKind::Outlet, &["yaml", "yml"][..]),
+    ] {
+        let dir = content.join(folder);
+        if !dir.exists() && dir.symlink_metadata().is_err() {
+            continue;
+        }
+        let walker = WalkDir::new(&dir).follow_links(true).sort_by_file_name();
+        for entry in walker
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+        {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let path = e.path().unwrap_or(&dir).to_path_buf();
+                    errors.push(Diagnostic::file_error(&path, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            if !check_inside(path, &root, errors) || !entry.file_type().is_file() {
+                continue;
+            }
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if extensions.contains(&ext) {
+                found.push(Found {
+                    kind,
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+/// A file or folder whose real location is outside the content folder is refused (SPEC §1).
+fn check_inside(path: &Path, root: &Path, errors: &mut Vec<Diagnostic>) -> bool {
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(root) => true,
+        Ok(_) => {
+            let target = std::fs::read_link(path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            errors.push(Diagnostic::file_error(
+                path,
+                format!("symbolic link points outside the content folder ({target}); only files inside it are published"),
+            ));
+            false
+        }
+        Err(e) => {
+            errors.push(Diagnostic::file_error(
+                path,
+                format!("cannot follow this path: {e}"),
+            ));
+            false
+        }
+    }
+}
+
+/// Reads a file as UTF-8 text, without its BOM. Invalid UTF-8 is an error at its line and column.
+pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}")))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let (line, col) = line_col(valid, valid.len());
+            let lossy = String::from_utf8_lossy(bytes);
+            Err(Diagnostic::error(
+                path,
+                &lossy,
+                line,
+                col,
+                "invalid UTF-8: files must be saved as UTF-8",
+            ))
+        }
+    }
+}

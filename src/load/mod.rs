@@ -1,0 +1,207 @@
+//! Load: walk `content/`, split front matter, parse YAML, check each file on its own.
+//! Cross-file checks (references, aliases) are the resolver's.
+
+mod files;
+mod format;
+mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::model::{Site, SiteConfig, SourceFile};
+use crate::text::{is_valid_id, slugify};
+use files::{FileKind, Found};
+use format::Checker;
+use yaml::YamlDoc;
+
+enum Loaded {
+    Site(SiteConfig),
+    Article(crate::model::Source),
+    Actor(crate::model::Actor),
+    Outlet(crate::model::Outlet),
+}
+
+/// Loads every file of the content folder; all problems of all files are returned together.
+pub fn load(content: &Path) -> Result<Site, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let found = files::walk(content, &mut errors);
+    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> =
+        found.par_iter().map(|f| load_file(content, f)).collect();
+
+    let mut site = Site::default();
+    let mut seen: BTreeMap<(FileKind, String), &Path> = BTreeMap::new();
+    for (f, (loaded, file_errors)) in found.iter().zip(results) {
+        errors.extend(file_errors);
+        let Some(loaded) = loaded else { continue };
+        let id = match &loaded {
+            Loaded::Site(_) => String::new(),
+            Loaded::Article(s) => s.id.clone(),
+            Loaded::Actor(a) => a.id.clone(),
+            Loaded::Outlet(o) => o.id.clone(),
+        };
+        if let Some(first) = seen.insert((f.kind, id.clone()), &f.path) {
+            errors.push(Diagnostic::file_error(
+                &f.path,
+                format!("duplicate id `{id}`: {} has the same one", first.display()),
+            ));
+            continue;
+        }
+        match loaded {
+            Loaded::Site(config) => site.config = config,
+            Loaded::Article(s) => site.sources.push(s),
+            Loaded::Actor(a) => site.actors.push(a),
+            Loaded::Outlet(o) => site.outlets.push(o),
+        }
+    }
+    site.sources.sort_by(|a, b| a.id.cmp(&b.id));
+    site.actors.sort_by(|a, b| a.id.cmp(&b.id));
+    site.outlets.sort_by(|a, b| a.id.cmp(&b.id));
+    if errors.is_empty() {
+        Ok(site)
+    } else {
+        diagnostic::sort(&mut errors);
+        Err(errors)
+    }
+}
+
+fn load_file(content: &Path, found: &Found) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let path = found.path.as_path();
+    let text = match files::read_text(path) {
+        Ok(text) => text,
+        Err(e) => return (None, vec![e]),
+    };
+    let mut errors = Vec::new();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let id = if found.kind == FileKind::Site || is_valid_id(stem) {
+        stem.to_string()
+    } else {
+        let slug = slugify(stem);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        errors.push(Diagnostic::file_error(
+            path,
+            format!(
+                "invalid id `{stem}`: ids are lowercase letters and digits joined by single hyphens; rename the file to `{slug}.{ext}`"
+            ),
+        ));
+        slug
+    };
+    let file = SourceFile {
+        path: path.to_path_buf(),
+        rel_path: rel_path(content, path),
+        text: text.clone(),
+    };
+
+    let (yaml_text, line_offset, body_offset) = if found.kind == FileKind::Article {
+        match split_front_matter(&text) {
+            Ok(parts) => parts,
+            Err(message) => {
+                errors.push(Diagnostic::error(path, &text, 1, 1, message));
+                return (None, errors);
+            }
+        }
+    } else {
+        (text.as_str(), 0, 0)
+    };
+    let doc = YamlDoc {
+        path,
+        text: &text,
+        yaml: yaml_text,
+        line_offset,
+    };
+    let mut checker = Checker::new(doc);
+    let loaded = match found.kind {
+        FileKind::Site => doc.parse().map(|raw| Loaded::Site(checker.site(raw))),
+        FileKind::Article => doc.parse().map(|raw| {
+            let mut source = checker.source(raw, id);
+            source.body_offset = body_offset;
+            source.file = file;
+            Loaded::Article(source)
+        }),
+        FileKind::Actor => doc.parse().map(|raw| {
+            let mut actor = checker.actor(raw, id);
+            actor.file = file;
+            Loaded::Actor(actor)
+        }),
+        FileKind::Outlet => doc.parse().map(|raw| {
+            let mut outlet = checker.outlet(raw, id);
+            outlet.file = file;
+            Loaded::Outlet(outlet)
+        }),
+    };
+    errors.extend(checker.errors);
+    match loaded {
+        Ok(loaded) => (Some(loaded), errors),
+        Err(e) => {
+            errors.push(e);
+            (None, errors)
+        }
+    }
+}
+
+/// The path as a contributor sees it in the repository: `content/actors/hamas.yaml`.
+fn rel_path(content: &Path, path: &Path) -> String {
+    let base = content
+        .file_name()
+        .map(Path::new)
+        .unwrap_or(Path::new("content"));
+    let rel = path.strip_prefix(content).unwrap_or(path);
+    base.join(rel)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Splits `---\nyaml\n---\nbody` into the YAML, the number of lines before it, and the body's byte offset.
+pub fn split_front_matter(text: &str) -> Result<(&str, usize, usize), String> {
+    const MISSING: &str =
+        "missing front matter: an article starts with a `---` line, then YAML with at least `title:`, then another `---` line";
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().ok_or(MISSING)?;
+    if first.trim_end() != "---" {
+        return Err(MISSING.to_string());
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for line in lines {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Ok((&text[yaml_start..offset], 1, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    Err("front matter is not closed: add a `---` line after the YAML".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_with_crlf() {
+        let text = "---\r\ntitle: A\r\n---\r\nBody\r\n";
+        let (yaml, offset, body) = split_front_matter(text).unwrap();
+        assert_eq!(yaml, "title: A\r\n");
+        assert_eq!(offset, 1);
+        assert_eq!(&text[body..], "Body\r\n");
+    }
+
+    #[test]
+    fn front_matter_must_open_and_close() {
+        assert!(split_front_matter("title: A\n")
+            .unwrap_err()
+            .starts_with("missing front matter"));
+        assert!(split_front_matter("---\ntitle: A\n")
+            .unwrap_err()
+            .starts_with("front matter is not closed"));
+    }
+}

@@ -1,0 +1,689 @@
+//! Markdown to HTML in one pass over pulldown-cmark's events: mentions linked, paragraph
+//! anchors `#p-N`, `[[wikilinks]]`, raw HTML shown as text, URL schemes checked.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::mentions::Matcher;
+use crate::text::{check_url, escape_html, UrlUse};
+
+/// What the renderer needs to know about actors.
+pub struct Linker<'a> {
+    /// `None` where names are not linked automatically (profile descriptions): only `[[id]]` is.
+    pub matcher: Option<&'a Matcher>,
+    pub index: &'a HashMap<&'a str, usize>,
+    pub ids: &'a [&'a str],
+    pub names: &'a [&'a str],
+    /// Prepended to `<id>.html` in links to actor pages ("../actors/" from a source page).
+    pub href_prefix: &'a str,
+}
+
+impl Linker<'_> {
+    fn open_mention(&self, actor: usize) -> String {
+        format!(
+            "<a class=\"mention\" href=\"{}{}.html\">",
+            self.href_prefix, self.ids[actor]
+        )
+    }
+}
+
+/// The sentence around a mention, split so the mention can be highlighted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Context {
+    pub before: String,
+    pub text: String,
+    pub after: String,
+}
+
+/// One mention of an actor in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub actor: usize,
+    /// The paragraph's anchor number (`#p-N`); 0 outside any numbered block.
+    pub paragraph: u32,
+    /// Whether the mention is an explicit `[[wikilink]]`.
+    pub explicit: bool,
+    pub context: Context,
+}
+
+/// A problem in the Markdown, at a byte offset of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub offset: usize,
+    pub len: usize,
+    pub message: String,
+}
+
+/// The result of rendering one Markdown document.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub mentions: Vec<Mention>,
+    pub problems: Vec<Problem>,
+    pub paragraphs: u32,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Renders Markdown; `anchors` numbers paragraphs (source bodies) or not (descriptions).
+pub fn render(markdown: &str, linker: &Linker, anchors: bool) -> Rendered {
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+    let mut r = Renderer {
+        linker: Some(linker),
+        anchors,
+        out: Vec::with_capacity(events.len() + 16),
+        ..Renderer::default()
+    };
+    r.blocks.push(Block::default());
+    for i in 0..events.len() {
+        let next_is_paragraph =
+            matches!(events.get(i + 1), Some((Event::Start(Tag::Paragraph), _)));
+        let (event, range) = events[i].clone();
+        r.event(event, range, next_is_paragraph);
+    }
+    r.flush();
+    while !r.blocks.is_empty() {
+        r.close_block();
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
+    Rendered {
+        html,
+        mentions: r.mentions,
+        problems: r.problems,
+        paragraphs: r.paragraphs,
+    }
+}
+
+/// Links mentions in a line of plain text (a title): escaped HTML and the mentions.
+pub fn render_plain(text: &str, linker: &Linker) -> (String, Vec<Mention>) {
+    let mut html = String::with_capacity(text.len() + 64);
+    let mut mentions = Vec::new();
+    let mut last = 0;
+    for hit in linker.matcher.map(|m| m.find(text)).unwrap_or_default() {
+        html.push_str(&escape_html(&text[last..hit.start]));
+        html.push_str(&linker.open_mention(hit.actor));
+        html.push_str(&escape_html(&text[hit.start..hit.end]));
+        html.push_str("</a>");
+        last = hit.end;
+        mentions.push(Mention {
+            actor: hit.actor,
+            paragraph: 0,
+            explicit: false,
+            context: Context {
+                before: text[..hit.start].to_string(),
+                text: text[hit.start..hit.end].to_string(),
+                after: text[hit.end..].to_string(),
+            },
+        });
+    }
+    html.push_str(&escape_html(&text[last..]));
+    (html, mentions)
+}
+
+/// A numbered block (paragraph, heading, tight list item, table) and its plain text.
+#[derive(Default)]
+struct Block {
+    number: u32,
+    text: String,
+    /// (actor, start, end, explicit) in `text`.
+    hits: Vec<(usize, usize, usize, bool)>,
+}
+
+enum Open {
+    Link,
+    Wiki { actor: usize, start: usize },
+    BrokenWiki,
+}
+
+#[derive(Default)]
+struct Renderer<'a, 'l> {
+    linker: Option<&'l Linker<'l>>,
+    anchors: bool,
+    out: Vec<Event<'a>>,
+    pending: String,
+    links: Vec<Open>,
+    /// Images rendered as links (external) are `true`.
+    images: Vec<bool>,
+    items: Vec<bool>,
+    code: usize,
+    skip_text: bool,
+    blocks: Vec<Block>,
+    paragraphs: u32,
+    mentions: Vec<Mention>,
+    problems: Vec<Problem>,
+}
+
+impl<'a, 'l> Renderer<'a, 'l> {
+    fn linker(&self) -> &'l Linker<'l> {
+        self.linker.expect("renderer has a linker")
+    }
+
+    fn block(&mut self) -> &mut Block {
+        self.blocks.last_mut().expect("the root block stays open")
+    }
+
+    fn open_block(&mut self) -> Option<u32> {
+        if !self.anchors {
+            return None;
+        }
+        self.paragraphs += 1;
+        self.blocks.push(Block {
+            number: self.paragraphs,
+            ..Block::default()
+        });
+        Some(self.paragraphs)
+    }
+
+    fn close_block(&mut self) {
+        let Some(block) = self.blocks.pop() else {
+            return;
+        };
+        if block.hits.is_empty() {
+            return;
+        }
+        let sentences = sentence_spans(&block.text);
+        for &(actor, start, end, explicit) in &block.hits {
+            let context = context_around(&block.text, &sentences, start, end);
+            self.mentions.push(Mention {
+                actor,
+                paragraph: block.number,
+                explicit,
+                context,
+            });
+        }
+    }
+
+    fn html(&mut self, html: String) {
+        self.out.push(Event::Html(CowStr::from(html)));
+    }
+
+    fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>, next_is_paragraph: bool) {
+        match event {
+            Event::Text(text) => {
+                if self.skip_text {
+                } else if self.code > 0 {
+                    self.out.push(Event::Text(text));
+                } else if !self.links.is_empty() || !self.images.is_empty() {
+                    self.block().text.push_str(&text.replace('\n', " "));
+                    self.out.push(Event::Text(text));
+                } else {
+                    self.pending.push_str(&text);
+                }
+            }
+            Event::SoftBreak
+                if self.code == 0 && self.links.is_empty() && self.images.is_empty() =>
+            {
+                self.pending.push('\n');
+            }
+            Event::Code(code) => {
+                self.flush();
+                self.block().text.push_str(&code);
+                self.out.push(Event::Code(code));
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                self.flush();
+                self.block().text.push_str(&raw);
+                self.out.push(Event::Text(raw));
+            }
+            Event::Start(tag) => self.start(tag, range, next_is_paragraph),
+            Event::End(tag) => self.end(tag),
+            other => {
+                self.flush();
+                if matches!(other, Event::SoftBreak | Event::HardBreak) {
+                    self.block().text.push(' ');
+                }
+                self.out.push(other);
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'a>, range: std::ops::Range<usize>, next_is_paragraph: bool) {
+        self.flush();
+        match tag {
+            Tag::Paragraph => match self.open_block() {
+                Some(n) => self.html(format!("<p id=\"p-{n}\">")),
+                None => self.out.push(Event::Start(Tag::Paragraph)),
+            },
+            Tag::Heading { level, .. } => match self.open_block() {
+                Some(n) => self.html(format!("<{level} id=\"p-{n}\">")),
+                None => self.html(format!("<{level}>")),
+            },
+            Tag::Item => {
+                let numbered = !next_is_paragraph && self.anchors;
+                self.items.push(numbered);
+                match numbered.then(|| self.open_block()).flatten() {
+                    Some(n) => self.html(format!("<li id=\"p-{n}\">")),
+                    None => self.out.push(Event::Start(Tag::Item)),
+                }
+            }
+            Tag::Table(alignments) => {
+                if let Some(n) = self.open_block() {
+                    self.html(format!("<div class=\"table\" id=\"p-{n}\">"));
+                }
+                self.out.push(Event::Start(Tag::Table(alignments)));
+            }
+            Tag::HtmlBlock => self.html("<pre class=\"raw-html\"><code>".to_string()),
+            Tag::CodeBlock(kind) => {
+                self.code += 1;
+                self.out.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            } => {
+                let linker = self.linker();
+                let id = dest_url.trim();
+                match linker.index.get(id) {
+                    Some(&actor) => {
+                        let open = linker.open_mention(actor);
+                        self.html(open);
+                        let start = self.block().text.len();
+                        if !has_pothole {
+                            let name = linker.names[actor];
+                            self.block().text.push_str(name);
+                            self.out.push(Event::Text(CowStr::from(name.to_string())));
+                            self.skip_text = true;
+                        }
+                        self.links.push(Open::Wiki { actor, start });
+                    }
+                    None => {
+                        let hint =
+                            match crate::diagnostic::did_you_mean(id, linker.ids.iter().copied()) {
+                                Some(close) => format!("; did you mean `{close}`?"),
+                                None => String::new(),
+                            };
+                        self.problems.push(Problem {
+                            offset: range.start,
+                            len: range.len(),
+                            message: format!("unknown actor `{id}` in wikilink{hint}"),
+                        });
+                        self.links.push(Open::BrokenWiki);
+                    }
+                }
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                let dest_url = self.checked_url(dest_url, &range);
+                self.links.push(Open::Link);
+                self.out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                let dest_url = self.checked_url(dest_url, &range);
+                let external = dest_url.starts_with("http://") || dest_url.starts_with("https://");
+                self.images.push(external);
+                if external {
+                    // Nothing is loaded from the network at view time: an external image becomes a link.
+                    self.html(format!(
+                        "<a class=\"external-image\" href=\"{}\">",
+                        escape_html(&dest_url)
+                    ));
+                } else {
+                    self.out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            other => self.out.push(Event::Start(other)),
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        self.flush();
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) => {
+                self.out.push(Event::End(tag));
+                if self.anchors {
+                    self.close_block();
+                }
+            }
+            TagEnd::Item => {
+                self.out.push(Event::End(tag));
+                if self.items.pop() == Some(true) {
+                    self.close_block();
+                }
+            }
+            TagEnd::Table => {
+                self.out.push(Event::End(tag));
+                if self.anchors {
+                    self.html("</div>".to_string());
+                    self.close_block();
+                }
+            }
+            TagEnd::HtmlBlock => self.html("</code></pre>\n".to_string()),
+            TagEnd::CodeBlock => {
+                self.code = self.code.saturating_sub(1);
+                self.out.push(Event::End(tag));
+            }
+            TagEnd::Link => match self.links.pop() {
+                Some(Open::Wiki { actor, start }) => {
+                    self.skip_text = false;
+                    self.html("</a>".to_string());
+                    let end = self.block().text.len();
+                    self.block().hits.push((actor, start, end, true));
+                }
+                Some(Open::BrokenWiki) => self.skip_text = false,
+                _ => self.out.push(Event::End(tag)),
+            },
+            TagEnd::Image => {
+                if self.images.pop() == Some(true) {
+                    self.html("</a>".to_string());
+                } else {
+                    self.out.push(Event::End(tag));
+                }
+            }
+            other => self.out.push(Event::End(other)),
+        }
+    }
+
+    /// Checks a link or image URL; a refused one is reported and replaced by `#`.
+    fn checked_url(&mut self, url: CowStr<'a>, range: &std::ops::Range<usize>) -> CowStr<'a> {
+        match check_url(&url, UrlUse::Markdown) {
+            Ok(()) => url,
+            Err(message) => {
+                self.problems.push(Problem {
+                    offset: range.start,
+                    len: range.len(),
+                    message,
+                });
+                CowStr::Borrowed("#")
+            }
+        }
+    }
+
+    /// Matches the pending run of text and emits it with its mentions linked.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let linker = self.linker();
+        let hits = linker.matcher.map(|m| m.find(&pending)).unwrap_or_default();
+        let base = self.block().text.len();
+        self.block().text.push_str(&pending.replace('\n', " "));
+        let mut last = 0;
+        for hit in hits {
+            if hit.start > last {
+                self.out.push(Event::Text(CowStr::from(
+                    pending[last..hit.start].to_string(),
+                )));
+            }
+            let open = linker.open_mention(hit.actor);
+            self.html(open);
+            self.out.push(Event::Text(CowStr::from(
+                pending[hit.start..hit.end].to_string(),
+            )));
+            self.html("</a>".to_string());
+            self.block()
+                .hits
+                .push((hit.actor, base + hit.start, base + hit.end, false));
+            last = hit.end;
+        }
+        if last < pending.len() {
+            self.out
+                .push(Event::Text(CowStr::from(pending[last..].to_string())));
+        }
+    }
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Sgt", "Capt", "Maj", "Prof", "St", "Jr", "Sr",
+    "No", "vs", "etc", "Inc", "Ltd", "Co", "Gov", "Sen", "Rep", "Adm", "Brig", "Mt", "approx",
+];
+
+/// Byte spans of the sentences of a paragraph's text.
+fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if matches!(c, '.' | '!' | '?') && !(c == '.' && is_abbreviation(&text[start..at])) {
+            let mut j = i + 1;
+            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | '»') {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
+            let mut k = j;
+            while k < chars.len() && chars[k].1.is_whitespace() {
+                k += 1;
+            }
+            let next = chars.get(k).map(|&(_, c)| c);
+            if k > j && next.is_some_and(|c| !c.is_lowercase()) {
+                spans.push((start, end));
+                start = chars[k].0;
+                i = k;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < text.len() {
+        spans.push((start, text.len()));
+    }
+    spans
+}
+
+/// Whether the word before a period is an initial ("U.S", "J") or a common abbreviation.
+fn is_abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    let last = word.rsplit('.').next().unwrap_or("");
+    (last.chars().count() == 1 && last.chars().all(char::is_uppercase))
+        || ABBREVIATIONS.contains(&word)
+}
+
+const CONTEXT_SIDE: usize = 160;
+
+/// The sentence that holds `start..end`, trimmed to a readable length around the mention.
+fn context_around(text: &str, sentences: &[(usize, usize)], start: usize, end: usize) -> Context {
+    let (mut s, mut e) = (0, text.len());
+    for &(a, b) in sentences {
+        if a <= start && start < b.max(a + 1) {
+            s = a;
+            e = b.max(end);
+            break;
+        }
+    }
+    let mut before = text[s..start].trim_start().to_string();
+    let mut after = text[end..e].trim_end().to_string();
+    if before.len() > CONTEXT_SIDE {
+        let cut = floor_boundary(&before, before.len() - CONTEXT_SIDE);
+        let cut = before[cut..].find(' ').map_or(cut, |i| cut + i + 1);
+        before = format!("…{}", &before[cut..]);
+    }
+    if after.len() > CONTEXT_SIDE {
+        let cut = floor_boundary(&after, CONTEXT_SIDE);
+        let cut = after[..cut].rfind(' ').unwrap_or(cut);
+        after = format!("{}…", &after[..cut]);
+    }
+    Context {
+        before,
+        text: text[start..end].to_string(),
+        after,
+    }
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixture {
+        matcher: Matcher,
+        index: HashMap<&'static str, usize>,
+        ids: Vec<&'static str>,
+        names: Vec<&'static str>,
+    }
+
+    fn fixture() -> Fixture {
+        let ids = vec![
+            "hamas",
+            "hezbollah",
+            "kataib-hezbollah",
+            "benjamin-netanyahu",
+            "united-states",
+        ];
+        let names = vec![
+            "Hamas",
+            "Hezbollah",
+            "Kata'ib Hezbollah",
+            "Benjamin Netanyahu",
+            "United States",
+        ];
+        let aliases = [
+            (0, "Hamas"),
+            (1, "Hezbollah"),
+            (2, "Hezbollah Brigades in Iraq"),
+            (3, "Netanyahu"),
+            (3, "Benjamin Netanyahu"),
+            (4, "U.S."),
+        ];
+        Fixture {
+            matcher: Matcher::new(aliases),
+            index: ids.iter().enumerate().map(|(i, id)| (*id, i)).collect(),
+            ids,
+            names,
+        }
+    }
+
+    fn run(md: &str) -> Rendered {
+        let f = fixture();
+        let linker = Linker {
+            matcher: Some(&f.matcher),
+            index: &f.index,
+            ids: &f.ids,
+            names: &f.names,
+            href_prefix: "../actors/",
+        };
+        render(md, &linker, true)
+    }
+
+    #[test]
+    fn links_mentions_and_numbers_paragraphs() {
+        let r = run("Hamas met Hezbollah.\n\nThen Netanyahu spoke.");
+        assert_eq!(
+            r.html,
+            "<p id=\"p-1\"><a class=\"mention\" href=\"../actors/hamas.html\">Hamas</a> met \
+             <a class=\"mention\" href=\"../actors/hezbollah.html\">Hezbollah</a>.</p>\n\
+             <p id=\"p-2\">Then <a class=\"mention\" href=\"../actors/benjamin-netanyahu.html\">Netanyahu</a> spoke.</p>\n"
+        );
+        let found: Vec<_> = r.mentions.iter().map(|m| (m.actor, m.paragraph)).collect();
+        assert_eq!(found, [(0, 1), (1, 1), (3, 2)]);
+    }
+
+    #[test]
+    fn a_name_broken_across_a_line_is_one_mention() {
+        let r = run("Prime Minister Benjamin\nNetanyahu said.");
+        assert_eq!(r.mentions.len(), 1);
+        assert_eq!(r.mentions[0].actor, 3);
+        assert_eq!(r.mentions[0].context.text, "Benjamin Netanyahu");
+        assert!(r.html.contains(">Benjamin\nNetanyahu</a>"));
+    }
+
+    #[test]
+    fn never_matches_inside_code_links_or_raw_html() {
+        let r = run("`Hamas` and [Hezbollah](https://example.org) and <b title=\"Hamas\">x</b>\n\n```\nHamas\n```\n\n<div>Hamas</div>\n");
+        assert!(r.mentions.is_empty(), "{:?}", r.mentions);
+        assert!(r.html.contains("&lt;b title=\"Hamas\"&gt;"));
+        assert!(r.html.contains("&lt;div&gt;Hamas&lt;/div&gt;"));
+        assert!(!r.html.contains("<div>"));
+        assert!(!r.html.contains("<b "));
+    }
+
+    #[test]
+    fn longest_alias_wins_in_rendered_text() {
+        let r = run("“Hezbollah Brigades in Iraq,” not Hezbollah.");
+        let actors: Vec<_> = r.mentions.iter().map(|m| m.actor).collect();
+        assert_eq!(actors, [2, 1]);
+    }
+
+    #[test]
+    fn wikilinks_link_explicitly_and_unknown_ids_are_problems() {
+        let r = run("See [[hamas]] and [[hezbollah|the party]] and [[hamaz]].");
+        assert!(r
+            .html
+            .contains("<a class=\"mention\" href=\"../actors/hamas.html\">Hamas</a>"));
+        assert!(r
+            .html
+            .contains("<a class=\"mention\" href=\"../actors/hezbollah.html\">the party</a>"));
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(
+            r.problems[0].message,
+            "unknown actor `hamaz` in wikilink; did you mean `hamas`?"
+        );
+        assert_eq!(r.problems[0].offset, 46);
+        let explicit: Vec<_> = r.mentions.iter().map(|m| (m.actor, m.explicit)).collect();
+        assert_eq!(explicit, [(0, true), (1, true)]);
+    }
+
+    #[test]
+    fn refuses_script_urls_in_links_and_images() {
+        let r = run("[x](javascript:alert(1)) ![y](DATA:image/png;base64,xx)");
+        assert_eq!(r.problems.len(), 2);
+        assert!(!r.html.to_lowercase().contains("javascript:"));
+        assert!(!r.html.to_lowercase().contains("data:"));
+    }
+
+    #[test]
+    fn external_images_become_links() {
+        let r = run("![a map](https://example.org/map.png)");
+        assert!(r.html.contains(
+            "<a class=\"external-image\" href=\"https://example.org/map.png\">a map</a>"
+        ));
+        assert!(!r.html.contains("<img"));
+    }
+
+    #[test]
+    fn context_is_the_sentence_around_the_mention() {
+        let r = run("First sentence here. U.S. Secretary of State met Hamas in Doha. Last one.");
+        let hamas = r.mentions.iter().find(|m| m.actor == 0).unwrap();
+        assert_eq!(hamas.context.before, "U.S. Secretary of State met ");
+        assert_eq!(hamas.context.text, "Hamas");
+        assert_eq!(hamas.context.after, " in Doha.");
+    }
+
+    #[test]
+    fn tight_list_items_get_their_own_anchor() {
+        let r = run("- Hamas\n- Hezbollah\n");
+        assert!(r.html.contains("<li id=\"p-1\">"));
+        assert!(r.html.contains("<li id=\"p-2\">"));
+        let found: Vec<_> = r.mentions.iter().map(|m| (m.actor, m.paragraph)).collect();
+        assert_eq!(found, [(0, 1), (1, 2)]);
+    }
+}

@@ -1,0 +1,184 @@
+//! The JSON exports other tools read: `data/actors.json`, `data/sources.json`, `data/graph.json`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::OutputFile;
+use crate::model::Site;
+use crate::resolve::Resolved;
+
+#[derive(Serialize)]
+struct ActorJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    aliases: Vec<&'a str>,
+    summary: Option<&'a str>,
+    mentions: Vec<MentionJson<'a>>,
+    relations: Vec<RelationJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MentionJson<'a> {
+    source: &'a str,
+    count: u32,
+    paragraphs: Vec<u32>,
+}
+
+#[derive(Serialize)]
+struct RelationJson<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    target: &'a str,
+    declared: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<String>,
+    sources: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    date: Option<String>,
+    outlet: Option<&'a str>,
+    url: Option<&'a str>,
+    author: Option<&'a str>,
+    actors: BTreeMap<&'a str, u32>,
+}
+
+#[derive(Serialize)]
+struct Graph<'a> {
+    nodes: Vec<Node<'a>>,
+    edges: Vec<GraphEdge<'a>>,
+}
+
+#[derive(Serialize)]
+struct Node<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    mentions: u32,
+}
+
+#[derive(Serialize)]
+struct GraphEdge<'a> {
+    source: &'a str,
+    target: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+pub fn files(site: &Site, resolved: &Resolved) -> Vec<OutputFile> {
+    let source_id = |s: usize| site.sources[s].id.as_str();
+    let actors: Vec<ActorJson> = site
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut mentions: Vec<MentionJson> = resolved.backlinks[i]
+                .iter()
+                .map(|b| MentionJson {
+                    source: source_id(b.source),
+                    count: b.count,
+                    paragraphs: b.paragraphs.clone(),
+                })
+                .collect();
+            mentions.sort_by(|x, y| x.source.cmp(y.source));
+            ActorJson {
+                id: &a.id,
+                name: &a.name.value,
+                kind: a.kind.as_str(),
+                aliases: a.aliases.iter().map(|x| x.value.as_str()).collect(),
+                summary: a.summary.as_deref(),
+                mentions,
+                relations: resolved.relations[i]
+                    .iter()
+                    .map(|e| RelationJson {
+                        kind: e.kind.as_str(),
+                        target: &site.actors[e.other].id,
+                        declared: e.declared,
+                        since: e.since.map(|d| d.to_string()),
+                        until: e.until.map(|d| d.to_string()),
+                        sources: e.sources.iter().map(|&s| source_id(s)).collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let sources: Vec<SourceJson> = site
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SourceJson {
+            id: &s.id,
+            title: &s.title,
+            date: s.date.map(|d| d.to_string()),
+            outlet: s.outlet.as_ref().map(|o| o.value.as_str()),
+            url: s.url.as_deref(),
+            author: s.author.as_deref(),
+            actors: resolved.docs[i]
+                .actors
+                .iter()
+                .map(|&(a, c)| (site.actors[a].id.as_str(), c))
+                .collect(),
+        })
+        .collect();
+    let graph = Graph {
+        nodes: site
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Node {
+                id: &a.id,
+                name: &a.name.value,
+                kind: a.kind.as_str(),
+                mentions: resolved.mention_totals[i],
+            })
+            .collect(),
+        edges: resolved
+            .relations
+            .iter()
+            .enumerate()
+            .flat_map(|(i, edges)| {
+                edges
+                    .iter()
+                    .filter(move |e| {
+                        e.declared
+                            && !(e.kind.is_symmetric()
+                                && e.other < i
+                                && has_declared(resolved, e.other, i, e.kind))
+                    })
+                    .map(move |e| GraphEdge {
+                        source: &site.actors[i].id,
+                        target: &site.actors[e.other].id,
+                        kind: e.kind.as_str(),
+                    })
+            })
+            .collect(),
+    };
+    vec![
+        json("data/actors.json", &actors),
+        json("data/sources.json", &sources),
+        json("data/graph.json", &graph),
+    ]
+}
+
+/// Whether actor `a` declares `kind` towards `b` (a symmetric edge declared on both sides is drawn once).
+fn has_declared(resolved: &Resolved, a: usize, b: usize, kind: crate::model::RelationType) -> bool {
+    resolved.relations[a]
+        .iter()
+        .any(|e| e.other == b && e.kind == kind && e.declared)
+}
+
+fn json<T: Serialize>(path: &str, value: &T) -> OutputFile {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("views serialize to JSON");
+    bytes.push(b'\n');
+    OutputFile {
+        path: path.to_string(),
+        bytes,
+    }
+}
