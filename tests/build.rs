@@ -1,0 +1,1 @@
+//! Fixture sites built end to end.

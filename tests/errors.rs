@@ -1,0 +1,1 @@
+//! The full text of errors for bad input.

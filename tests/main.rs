@@ -1,0 +1,7 @@
+//! One integration test binary, a module per feature, so the suite links once.
+
+mod support;
+
+mod build;
+mod content;
+mod errors;
