@@ -138,14 +138,31 @@ impl fmt::Display for Diagnostic {
         if !self.source_line.is_empty() {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            // Tabs are shown as one space so the caret stays under the right character.
-            let shown: String = self
+            // Tabs are shown as one space so the caret stays under the right character;
+            // a long line is cropped to a window around the column.
+            let chars: Vec<char> = self
                 .source_line
                 .chars()
                 .map(|c| if c == '\t' { ' ' } else { c })
                 .collect();
-            let width = shown.chars().count();
-            let start = (self.col - 1).min(width);
+            let col = self.col - 1;
+            let (from, to) = if chars.len() > MAX_SHOWN {
+                let from = col
+                    .saturating_sub(MAX_SHOWN / 3)
+                    .min(chars.len() - MAX_SHOWN);
+                (from, from + MAX_SHOWN)
+            } else {
+                (0, chars.len())
+            };
+            let lead = usize::from(from > 0);
+            let shown = format!(
+                "{}{}{}",
+                if from > 0 { "…" } else { "" },
+                chars[from..to].iter().collect::<String>(),
+                if to < chars.len() { "…" } else { "" }
+            );
+            let width = to - from + lead;
+            let start = (col.saturating_sub(from) + lead).min(width);
             let len = self.len.min(width.saturating_sub(start)).max(1);
             write!(
                 f,
@@ -157,6 +174,9 @@ impl fmt::Display for Diagnostic {
         Ok(())
     }
 }
+
+/// Longest part of a source line shown under a diagnostic, in characters.
+const MAX_SHOWN: usize = 100;
 
 /// Sort diagnostics by file, then position, so output is stable whatever the thread order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
@@ -209,6 +229,18 @@ mod tests {
             d.to_string(),
             "a.yaml:2:1: error: unknown key `alaises`\n2 | alaises: [a]\n  | ^^^^^^^"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cropped_around_the_column() {
+        let text = format!("{}target{}", "a ".repeat(100), " b".repeat(100));
+        let d = Diagnostic::error(Path::new("a.md"), &text, 1, 201, "here").with_len(6);
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(lines[1].starts_with("1 | …") && lines[1].ends_with('…'));
+        let caret = lines[2].find('^').unwrap();
+        let under: String = lines[1].chars().skip(caret).take(6).collect();
+        assert_eq!(under, "target");
     }
 
     #[test]

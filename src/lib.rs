@@ -11,4 +11,8 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod schema;
+pub mod serve;
 pub mod text;
+pub mod warnings;

@@ -1,5 +1,6 @@
 //! The file formats as serde types (with spans), and their checked conversion into the model.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -12,82 +13,156 @@ use crate::model::{
 use crate::text::{check_url, UrlUse};
 
 /// A date as written: `2023`, `2023-10` or `2023-10-07` (YAML may read the first as a number).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum DateScalar {
-    Int(i64),
-    Text(String),
+    Int(#[schemars(range(min = 1, max = 9999))] i64),
+    Text(
+        #[schemars(regex(pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"))]
+        String,
+    ),
 }
 
-#[derive(Debug, Deserialize)]
+/// `content/site.yaml`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "dossier site.yaml")]
 pub struct RawSite {
+    /// The site's title.
+    #[schemars(with = "String")]
     title: Spanned<String>,
+    /// One sentence: what the site is.
     description: Option<String>,
+    /// Absolute http(s) URL the site is published at; used only for the sitemap, feed and canonical links.
+    #[schemars(with = "Option<String>", url)]
     base_url: Option<Spanned<String>>,
+    /// The repository, for "Edit this profile" links (e.g. https://github.com/owner/repo).
+    #[schemars(with = "Option<String>", url)]
     repo_url: Option<Spanned<String>>,
+    /// Language code of the pages (default en).
     language: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The YAML front matter of `content/articles/<id>.md`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "dossier article front matter")]
 pub struct RawFrontMatter {
+    /// The article's title.
+    #[schemars(with = "String")]
     title: Spanned<String>,
+    /// Publication date, only where the source gives one.
+    #[schemars(with = "Option<DateScalar>")]
     date: Option<Spanned<DateScalar>>,
+    /// Id of content/outlets/<id>.yaml.
+    #[schemars(with = "Option<String>")]
     outlet: Option<Spanned<String>>,
+    /// The original, http(s) only.
+    #[schemars(with = "Option<String>", url)]
     url: Option<Spanned<String>>,
+    /// Who wrote it.
     author: Option<String>,
+    /// Actor ids tagged explicitly, added to the mentions found in the text.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     actors: Vec<Spanned<String>>,
+    /// One neutral sentence, plain text.
     summary: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `content/actors/<id>.yaml`: an actor profile.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "dossier actor profile")]
 pub struct RawActor {
+    /// The common English name; matched in article text.
+    #[schemars(with = "String")]
     name: Spanned<String>,
+    /// What the actor is.
+    #[schemars(with = "crate::model::ActorKind")]
     kind: Spanned<String>,
+    /// Other names matched in article text (case-sensitive, whole words).
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     aliases: Vec<Spanned<String>>,
+    /// One neutral line, plain text.
     summary: Option<String>,
+    /// Markdown; [[actor-id]] or [[actor-id|text]] links to another actor.
+    #[schemars(with = "Option<String>")]
     description: Option<Spanned<String>>,
+    /// For organizations and states.
+    #[schemars(with = "Option<DateScalar>")]
     founded: Option<Spanned<DateScalar>>,
+    /// For persons.
+    #[schemars(with = "Option<DateScalar>")]
     born: Option<Spanned<DateScalar>>,
+    /// An actor id.
+    #[schemars(with = "Option<String>")]
     country: Option<Spanned<String>>,
+    /// Typed relations; write one side, the inverse is shown on the target's page.
     #[serde(default)]
     relations: Vec<RawRelation>,
+    /// External references, only where certain.
     links: Option<RawLinks>,
+    /// Article ids that support the profile as a whole.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     sources: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One relation of a profile.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRelation {
+    /// The relation type.
     #[serde(rename = "type")]
+    #[schemars(with = "crate::model::RelationType")]
     kind: Spanned<String>,
+    /// An actor id.
+    #[schemars(with = "String")]
     target: Spanned<String>,
+    #[schemars(with = "Option<DateScalar>")]
     since: Option<Spanned<DateScalar>>,
+    #[schemars(with = "Option<DateScalar>")]
     until: Option<Spanned<DateScalar>>,
+    /// Plain text.
     note: Option<String>,
+    /// Article ids that support the relation.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     sources: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// External references of a profile.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLinks {
+    /// A Wikidata item id such as Q38799.
+    #[schemars(with = "Option<String>", regex(pattern = r"^Q[0-9]+$"))]
     wikidata: Option<Spanned<String>>,
+    /// The English Wikipedia article, https.
+    #[schemars(with = "Option<String>", url)]
     wikipedia: Option<Spanned<String>>,
+    /// The official website, http(s).
+    #[schemars(with = "Option<String>", url)]
     website: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `content/outlets/<id>.yaml`: a publisher.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "dossier outlet")]
 pub struct RawOutlet {
+    /// The outlet's name.
     name: String,
+    /// Its website, http(s).
+    #[schemars(with = "Option<String>", url)]
     url: Option<Spanned<String>>,
+    /// An actor id.
+    #[schemars(with = "Option<String>")]
     country: Option<Spanned<String>>,
+    /// Markdown.
+    #[schemars(with = "Option<String>")]
     description: Option<Spanned<String>>,
 }
 

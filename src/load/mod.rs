@@ -2,7 +2,7 @@
 //! Cross-file checks (references, aliases) are the resolver's.
 
 mod files;
-mod format;
+pub mod format;
 mod yaml;
 
 use std::collections::BTreeMap;

@@ -5,7 +5,9 @@ use serde::Serialize;
 use super::{Located, PartialDate};
 
 /// A relation type of the vocabulary; each has an inverse shown on the target's page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum RelationType {
     LeaderOf,

@@ -101,6 +101,7 @@ impl Renderer {
         &self,
         site: &Site,
         resolved: &Resolved,
+        progress: &indicatif::ProgressBar,
     ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         let jobs: Vec<Page> = [
             Page::Index,
@@ -115,10 +116,16 @@ impl Renderer {
         .chain((0..site.sources.len()).map(Page::Source))
         .chain((0..site.outlets.len()).map(Page::Outlet))
         .collect();
+        progress.set_length(jobs.len() as u64);
         let pages: Vec<Result<OutputFile, Diagnostic>> = jobs
             .par_iter()
-            .map(|job| self.page(site, resolved, *job))
+            .map(|job| {
+                let page = self.page(site, resolved, *job);
+                progress.inc(1);
+                page
+            })
             .collect();
+        progress.finish_and_clear();
         let mut files = Vec::with_capacity(pages.len() + 8);
         let mut errors = Vec::new();
         for page in pages {

@@ -1,0 +1,406 @@
+//! Warnings: problems that never fail a build (unless `--deny-warnings`), found on a
+//! resolved site: unmentioned actors, sources that mention nobody, relations whose two
+//! sides disagree, and candidate actors (names in several sources that match no profile).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::diagnostic::Diagnostic;
+use crate::mentions::Matcher;
+use crate::model::{Site, Source};
+use crate::resolve::Resolved;
+
+/// How many candidate actors are listed at most, most frequent first.
+pub const MAX_CANDIDATES: usize = 30;
+
+pub fn warnings(site: &Site, resolved: &Resolved) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, actor) in site.actors.iter().enumerate() {
+        if resolved.backlinks[i].is_empty() {
+            let name = &actor.name;
+            out.push(
+                Diagnostic::warning(
+                    &actor.file.path,
+                    &actor.file.text,
+                    name.line,
+                    name.col,
+                    format!(
+                        "no source mentions `{}` ({}): add an alias the articles use, or tag it in an article's `actors:`",
+                        actor.id, name.value
+                    ),
+                )
+                .with_len(name.value.chars().count()),
+            );
+        }
+    }
+    for (i, source) in site.sources.iter().enumerate() {
+        if resolved.docs[i].actors.is_empty() {
+            let (line, col) = title_position(source);
+            out.push(Diagnostic::warning(
+                &source.file.path,
+                &source.file.text,
+                line,
+                col,
+                format!("`{}` mentions no actor: add the aliases it uses to profiles, or tag actors in `actors:`", source.id),
+            ));
+        }
+    }
+    out.extend(disagreeing_relations(site));
+    out.extend(candidate_actors(site));
+    out
+}
+
+fn title_position(source: &Source) -> (usize, usize) {
+    source
+        .file
+        .text
+        .lines()
+        .position(|l| l.starts_with("title:"))
+        .map_or((1, 1), |i| (i + 1, 1))
+}
+
+/// A declared relation whose target declares relations back, none of them its inverse.
+fn disagreeing_relations(site: &Site) -> Vec<Diagnostic> {
+    let index: HashMap<&str, usize> = site
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    for actor in &site.actors {
+        for r in &actor.relations {
+            let Some(&t) = index.get(r.target.value.as_str()) else {
+                continue;
+            };
+            let back: Vec<_> = site.actors[t]
+                .relations
+                .iter()
+                .filter(|b| b.target.value == actor.id)
+                .collect();
+            if back.is_empty() || back.iter().any(|b| b.kind == r.kind.inverse()) {
+                continue;
+            }
+            let theirs: Vec<&str> = back.iter().map(|b| b.kind.as_str()).collect();
+            out.push(
+                Diagnostic::warning(
+                    &actor.file.path,
+                    &actor.file.text,
+                    r.target.line,
+                    r.target.col,
+                    format!(
+                        "`{}` {} `{}` here, but {} declares `{}` back; the inverse of `{}` is `{}`",
+                        actor.id,
+                        r.kind.as_str(),
+                        r.target.value,
+                        site.actors[t].file.path.display(),
+                        theirs.join("`, `"),
+                        r.kind.as_str(),
+                        r.kind.inverse().as_str()
+                    ),
+                )
+                .with_len(r.target.value.chars().count()),
+            );
+        }
+    }
+    out
+}
+
+/// Words that start sentences or are capitalized for reasons other than being a name.
+const NOT_NAMES: &[&str] = &[
+    "A",
+    "An",
+    "And",
+    "As",
+    "At",
+    "But",
+    "By",
+    "For",
+    "From",
+    "He",
+    "Her",
+    "His",
+    "However",
+    "I",
+    "If",
+    "In",
+    "It",
+    "Its",
+    "Meanwhile",
+    "Most",
+    "No",
+    "Not",
+    "Of",
+    "On",
+    "One",
+    "Or",
+    "She",
+    "Since",
+    "So",
+    "Some",
+    "That",
+    "The",
+    "Their",
+    "Then",
+    "There",
+    "These",
+    "They",
+    "This",
+    "Those",
+    "To",
+    "We",
+    "What",
+    "When",
+    "Where",
+    "While",
+    "Who",
+    "With",
+    "Yet",
+    "Instead",
+    "Similarly",
+    "Additionally",
+    "Consequently",
+    "Recently",
+    "Last",
+    "Each",
+    "Any",
+    "Our",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Lower-case words allowed inside a multi-word name ("Bab el-Mandeb", "Gaza Strip", "Council of Ministers").
+const CONNECTORS: &[&str] = &["of", "the", "al", "el", "bin", "ibn", "de", "for"];
+
+#[derive(Default)]
+struct Candidate {
+    sources: BTreeSet<usize>,
+    count: usize,
+    /// Source index and byte offset of the first occurrence.
+    first: (usize, usize),
+}
+
+/// Capitalized names of one to four words in at least two sources that match no profile.
+fn candidate_actors(site: &Site) -> Vec<Diagnostic> {
+    let matcher = Matcher::new(
+        site.actors
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| a.names().map(move |n| (i, n.value.as_str()))),
+    );
+    let mut candidates: BTreeMap<String, Candidate> = BTreeMap::new();
+    for (s, source) in site.sources.iter().enumerate() {
+        let text = source.body();
+        let hits = matcher.find(text);
+        for (start, end) in name_runs(text) {
+            if hits.iter().any(|h| h.start < end && start < h.end) {
+                continue;
+            }
+            let name = text[start..end]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let c = candidates.entry(name).or_default();
+            if c.count == 0 {
+                c.first = (s, source.body_offset + start);
+            }
+            c.count += 1;
+            c.sources.insert(s);
+        }
+    }
+    let known: Vec<&str> = site
+        .actors
+        .iter()
+        .flat_map(|a| a.names())
+        .map(|n| n.value.as_str())
+        .collect();
+    let mut ranked: Vec<(String, Candidate)> = candidates
+        .into_iter()
+        .filter(|(name, c)| c.sources.len() >= 2 && !is_demonym_of(name, &known))
+        .collect();
+    ranked.sort_by(|a, b| {
+        (b.1.sources.len(), b.1.count)
+            .cmp(&(a.1.sources.len(), a.1.count))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    ranked
+        .into_iter()
+        .take(MAX_CANDIDATES)
+        .map(|(name, c)| {
+            let file = &site.sources[c.first.0].file;
+            let mut d = Diagnostic::error_at_offset(
+                &file.path,
+                &file.text,
+                c.first.1,
+                format!(
+                    "candidate actor `{name}`: in {} sources ({} times), matching no profile",
+                    c.sources.len(),
+                    c.count
+                ),
+            )
+            .with_len(name.chars().count());
+            d.severity = crate::diagnostic::Severity::Warning;
+            d
+        })
+        .collect()
+}
+
+/// "Israeli", "Iraqi", "Lebanese": an adjective made from the name of an actor that has a profile.
+fn is_demonym_of(word: &str, known: &[&str]) -> bool {
+    const SUFFIXES: [&str; 5] = ["i", "an", "ian", "ese", "ish"];
+    !word.contains(' ')
+        && SUFFIXES.iter().any(|s| word.ends_with(s))
+        && known.iter().any(|name| {
+            let common = name
+                .chars()
+                .zip(word.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            common >= 4 && common + 3 >= name.chars().count()
+        })
+}
+
+/// Byte ranges of runs of capitalized words (one to four, connectors allowed inside).
+fn name_runs(text: &str) -> Vec<(usize, usize)> {
+    let words = words(text);
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let (start, end, _) = words[i];
+        if !is_capitalized(&text[start..end]) {
+            i += 1;
+            continue;
+        }
+        let sentence_start = text[..start]
+            .trim_end_matches(['"', '“', '‘', '\'', '('])
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '\n' | '#' | '*' | '-'));
+        let mut last = i;
+        let mut j = i + 1;
+        let mut capitalized = 1;
+        while j < words.len() && capitalized < 4 {
+            let gap = &text[words[j - 1].1..words[j].0];
+            if gap != " " {
+                break;
+            }
+            let w = &text[words[j].0..words[j].1];
+            if is_capitalized(w) {
+                capitalized += 1;
+                last = j;
+            } else if !CONNECTORS.contains(&w) {
+                break;
+            }
+            j += 1;
+        }
+        let first_word = &text[start..end];
+        let mut from = i;
+        if NOT_NAMES.contains(&first_word) || (sentence_start && last == i) {
+            from = i + 1;
+        }
+        if from <= last && (from > i || !NOT_NAMES.contains(&first_word)) {
+            let (s, _, _) = words[from];
+            let (_, e, _) = words[last];
+            if is_capitalized(&text[s..words[from].1])
+                && !NOT_NAMES.contains(&&text[s..words[from].1])
+            {
+                runs.push((s, e));
+            }
+        }
+        i = last + 1;
+    }
+    runs
+}
+
+/// Words: letters and digits, with inner apostrophes and hyphens ("Kata’ib", "al-Arouri").
+fn words(text: &str) -> Vec<(usize, usize, bool)> {
+    let mut words = Vec::new();
+    let mut start = None;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let inner = matches!(c, '\'' | '’' | '-')
+            && start.is_some()
+            && chars.get(k + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
+        if c.is_alphanumeric() || inner {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            words.push((s, i, false));
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, text.len(), false));
+    }
+    words
+}
+
+fn is_capitalized(word: &str) -> bool {
+    let word = word
+        .strip_prefix("al-")
+        .or_else(|| word.strip_prefix("el-"))
+        .unwrap_or(word);
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && word.chars().count() > 1
+        && !word.chars().all(|c| c.is_uppercase() && word.len() <= 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(text: &str) -> Vec<&str> {
+        name_runs(text)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect()
+    }
+
+    #[test]
+    fn finds_multi_word_names_with_connectors() {
+        assert_eq!(
+            runs("ships in the Bab el-Mandeb strait and the Gaza Strip."),
+            ["Bab el-Mandeb", "Gaza Strip"]
+        );
+        assert_eq!(
+            runs("visited by Foreign Minister Hussein Amir Abdullahian today"),
+            ["Foreign Minister Hussein Amir", "Abdullahian"]
+        );
+    }
+
+    #[test]
+    fn demonyms_of_known_actors_are_not_candidates() {
+        let known = ["Israel", "Iraq", "Lebanon"];
+        assert!(is_demonym_of("Israeli", &known));
+        assert!(is_demonym_of("Iraqi", &known));
+        assert!(is_demonym_of("Lebanese", &known));
+        assert!(!is_demonym_of("Jordan", &known));
+        assert!(!is_demonym_of("Gaza Strip", &known));
+    }
+
+    #[test]
+    fn skips_sentence_openers_and_common_words() {
+        assert_eq!(
+            runs("However, it did. The Mar Elias camp. Recently many left."),
+            ["Mar Elias"]
+        );
+        assert!(runs("Hamas said.").is_empty());
+        assert_eq!(runs("then Tehran said"), ["Tehran"]);
+    }
+}
