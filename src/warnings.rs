@@ -232,7 +232,11 @@ fn candidate_actors(site: &Site) -> Vec<Diagnostic> {
         .collect();
     let mut ranked: Vec<(String, Candidate)> = candidates
         .into_iter()
-        .filter(|(name, c)| c.sources.len() >= 2 && !is_demonym_of(name, &known))
+        .filter(|(name, c)| {
+            c.sources.len() >= 2
+                && !is_demonym_of(name, &known)
+                && !site.config.ignore_candidates.iter().any(|i| i == name)
+        })
         .collect();
     ranked.sort_by(|a, b| {
         (b.1.sources.len(), b.1.count)

@@ -3,5 +3,6 @@
 mod support;
 
 mod build;
+mod cli;
 mod content;
 mod errors;

@@ -41,6 +41,9 @@ pub struct RawSite {
     repo_url: Option<Spanned<String>>,
     /// Language code of the pages (default en).
     language: Option<String>,
+    /// Capitalized names that are not actors (places, events), left out of the candidate-actor warnings.
+    #[serde(default)]
+    ignore_candidates: Vec<String>,
 }
 
 /// The YAML front matter of `content/articles/<id>.md`.
@@ -236,6 +239,7 @@ impl<'a> Checker<'a> {
                 .web_url(&raw.repo_url)
                 .map(|u| u.trim_end_matches('/').to_string()),
             language: raw.language.unwrap_or_else(|| "en".to_string()),
+            ignore_candidates: raw.ignore_candidates,
         }
     }
 

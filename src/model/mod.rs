@@ -28,6 +28,8 @@ pub struct SiteConfig {
     pub base_url: Option<String>,
     pub repo_url: Option<String>,
     pub language: String,
+    /// Names left out of the candidate-actor warnings.
+    pub ignore_candidates: Vec<String>,
 }
 
 /// A file of the content folder: where it is and what it says (BOM removed).
