@@ -62,7 +62,11 @@ const RELOAD_SCRIPT: &str = r#"<script>
 /// JSON, …) are still served from the last successful build. The server keeps running,
 /// and the next successful rebuild restores the site and reloads the open pages.
 pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), String> {
-    let (first, outcome) = build_snapshot(content, &Arc::default());
+    let (server, port) = bind(port)?;
+    let url = format!("http://127.0.0.1:{port}/");
+    // The local address stands in for site.yaml's base_url, so the absolute links (the
+    // 404 page's, canonical, feed, sitemap) lead to this server rather than the live site.
+    let (first, outcome) = build_snapshot(content, &url, &Arc::default());
     if let Err(errors) = &outcome {
         print_errors(errors);
     }
@@ -71,7 +75,6 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
         subscribers: Mutex::new(Vec::new()),
     });
 
-    let (server, port) = bind(port)?;
     // Watch before announcing the address, so no change made after it is missed.
     let (changes_tx, changes) = mpsc::channel();
     let watcher = match watch(content, changes_tx) {
@@ -82,7 +85,6 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
         }
     };
 
-    let url = format!("http://127.0.0.1:{port}/");
     if !quiet {
         println!("Serving {} at {url} (Ctrl-C to stop)", content.display());
     }
@@ -98,7 +100,7 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
             .map_err(|e| format!("cannot start the server thread: {e}"))?
     };
     if watcher.is_some() {
-        rebuild_loop(content, &shared, &changes, quiet);
+        rebuild_loop(content, &url, &shared, &changes, quiet);
     }
     drop(watcher);
     accept
@@ -152,9 +154,10 @@ impl Shared {
 /// Builds the site; on failure keeps the files of `previous` and records the errors.
 fn build_snapshot(
     content: &Path,
+    base_url: &str,
     previous: &Arc<HashMap<String, Arc<[u8]>>>,
 ) -> (Snapshot, Result<(), Vec<Diagnostic>>) {
-    match pipeline::build(content, None) {
+    match pipeline::build(content, Some(base_url)) {
         Ok((_, files)) => {
             let files = files
                 .into_iter()
@@ -316,6 +319,7 @@ fn watch(
 /// Returns only if the watcher stops.
 fn rebuild_loop(
     content: &Path,
+    base_url: &str,
     shared: &Shared,
     changes: &mpsc::Receiver<DebounceEventResult>,
     quiet: bool,
@@ -334,7 +338,7 @@ fn rebuild_loop(
         }
         let started = Instant::now();
         let previous = Arc::clone(&shared.snapshot().files);
-        let (snapshot, outcome) = build_snapshot(content, &previous);
+        let (snapshot, outcome) = build_snapshot(content, base_url, &previous);
         shared.replace(snapshot);
         match outcome {
             Ok(()) if !quiet => println!("rebuilt in {} ms", started.elapsed().as_millis()),
@@ -574,7 +578,7 @@ fn respond_to(site: &Snapshot, path: &str) -> Reply {
     if let Some((key, bytes)) = found {
         let kind = content_type(key);
         let body = if kind.starts_with("text/html") {
-            Body::Owned(inject_reload(&bytes, false))
+            Body::Owned(inject_reload(&bytes))
         } else {
             Body::Shared(bytes)
         };
@@ -586,15 +590,12 @@ fn respond_to(site: &Snapshot, path: &str) -> Reply {
             with_header(response, "Location", &location)
         }
         Target::File(_) | Target::NotFound => match site.files.get("404.html") {
-            Some(page) => {
-                // 404.html links relative to the root; from a nested path that needs a base.
-                let nested = path.trim_start_matches('/').contains('/');
-                reply(
-                    404,
-                    "text/html; charset=utf-8",
-                    Body::Owned(inject_reload(page, nested)),
-                )
-            }
+            // Its links are absolute (from the local base URL), so it works at any depth.
+            Some(page) => reply(
+                404,
+                "text/html; charset=utf-8",
+                Body::Owned(inject_reload(page)),
+            ),
             None => reply(
                 404,
                 "text/plain; charset=utf-8",
@@ -632,45 +633,21 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// `html` with the reload script before its last `</body>` (or at the end), and, when
-/// `root_base` is set, `<base href="/">` after `<head>`.
-fn inject_reload(html: &[u8], root_base: bool) -> Vec<u8> {
-    let mut out = Vec::with_capacity(html.len() + RELOAD_SCRIPT.len() + 32);
-    let mut rest = html;
-    if root_base {
-        if let Some(at) = find_ascii_ci(html, b"<head>", false) {
-            let end = at + b"<head>".len();
-            out.extend_from_slice(&html[..end]);
-            out.extend_from_slice(b"\n<base href=\"/\">");
-            rest = &html[end..];
-        }
-    }
-    match find_ascii_ci(rest, b"</body>", true) {
-        Some(at) => {
-            out.extend_from_slice(&rest[..at]);
-            out.extend_from_slice(RELOAD_SCRIPT.as_bytes());
-            out.extend_from_slice(&rest[at..]);
-        }
-        None => {
-            out.extend_from_slice(rest);
-            out.extend_from_slice(RELOAD_SCRIPT.as_bytes());
-        }
-    }
+/// `html` with the reload script before its last `</body>` (or at the end).
+fn inject_reload(html: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(html.len() + RELOAD_SCRIPT.len());
+    let at = rfind_ascii_ci(html, b"</body>").unwrap_or(html.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(RELOAD_SCRIPT.as_bytes());
+    out.extend_from_slice(&html[at..]);
     out
 }
 
-/// The first (or last) position of `needle` in `haystack`, ASCII case ignored.
-fn find_ascii_ci(haystack: &[u8], needle: &[u8], last: bool) -> Option<usize> {
-    let mut positions = haystack
-        .windows(needle.len())
-        .enumerate()
-        .filter(|(_, w)| w.eq_ignore_ascii_case(needle))
-        .map(|(i, _)| i);
-    if last {
-        positions.last()
-    } else {
-        positions.next()
-    }
+/// The last position of `needle` in `haystack`, ASCII case ignored.
+fn rfind_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len().max(1))
+        .rposition(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The page shown instead of the site while the last build failed.
@@ -780,13 +757,11 @@ mod tests {
     #[test]
     fn injects_the_script_before_the_last_body_end() {
         let html = b"<html><head></head><body><p>x</p></BODY></html>";
-        let out = String::from_utf8(inject_reload(html, false)).expect("utf-8");
+        let out = String::from_utf8(inject_reload(html)).expect("utf-8");
         assert!(out.starts_with("<html><head></head><body><p>x</p><script>"));
         assert!(out.ends_with("</script>\n</BODY></html>"));
-        let out = String::from_utf8(inject_reload(b"<p>no body</p>", true)).expect("utf-8");
+        let out = String::from_utf8(inject_reload(b"<p>no body</p>")).expect("utf-8");
         assert!(out.starts_with("<p>no body</p><script>"));
-        let out = String::from_utf8(inject_reload(html, true)).expect("utf-8");
-        assert!(out.starts_with("<html><head>\n<base href=\"/\"></head>"));
     }
 
     #[test]

@@ -59,10 +59,10 @@ pub fn walk(content: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Found> {
             continue;
         }
         let walker = WalkDir::new(&dir).follow_links(true).sort_by_file_name();
-        for entry in walker
+        let mut entries = walker
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
-        {
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        while let Some(entry) = entries.next() {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
@@ -72,7 +72,14 @@ pub fn walk(content: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Found> {
                 }
             };
             let path = entry.path();
-            if !check_inside(path, &root, errors) || !entry.file_type().is_file() {
+            if !check_inside(path, &root, errors) {
+                // A refused folder is not walked: nothing inside it is read or named.
+                if entry.file_type().is_dir() {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+            if !entry.file_type().is_file() {
                 continue;
             }
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
