@@ -10,7 +10,9 @@ pub fn dossier() -> Command {
 
 /// `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// A fresh temporary site folder holding a copy of `tests/fixtures/<name>` (its `content/`,
@@ -36,12 +38,21 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Runs `dossier build` in `site` (content/ → public/ unless `extra` says otherwise).
 pub fn build(site: &Path, extra: &[&str]) -> Output {
-    dossier().current_dir(site).arg("build").args(extra).output().expect("run dossier")
+    dossier()
+        .current_dir(site)
+        .arg("build")
+        .args(extra)
+        .output()
+        .expect("run dossier")
 }
 
 /// Runs `dossier check` in `site`.
 pub fn check(site: &Path) -> Output {
-    dossier().current_dir(site).arg("check").output().expect("run dossier")
+    dossier()
+        .current_dir(site)
+        .arg("check")
+        .output()
+        .expect("run dossier")
 }
 
 pub fn stdout(o: &Output) -> String {
