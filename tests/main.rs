@@ -6,3 +6,4 @@ mod build;
 mod cli;
 mod content;
 mod errors;
+mod serve;
