@@ -67,9 +67,16 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
     // The local address stands in for site.yaml's base_url, so the absolute links (the
     // 404 page's, canonical, feed, sitemap) lead to this server rather than the live site.
     let (first, outcome) = build_snapshot(content, &url, &Arc::default());
-    if let Err(errors) = &outcome {
-        print_errors(errors);
-    }
+    let warnings = match outcome {
+        Ok(warnings) => {
+            print_diagnostics(&warnings);
+            warnings
+        }
+        Err(errors) => {
+            print_errors(&errors);
+            Vec::new()
+        }
+    };
     let shared = Arc::new(Shared {
         site: RwLock::new(Arc::new(first)),
         subscribers: Mutex::new(Vec::new()),
@@ -100,7 +107,7 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
             .map_err(|e| format!("cannot start the server thread: {e}"))?
     };
     if watcher.is_some() {
-        rebuild_loop(content, &url, &shared, &changes, quiet);
+        rebuild_loop(content, &url, &shared, &changes, warnings, quiet);
     }
     drop(watcher);
     accept
@@ -151,14 +158,15 @@ impl Shared {
     }
 }
 
-/// Builds the site; on failure keeps the files of `previous` and records the errors.
+/// Builds the site (the result holds its warnings); on failure keeps the files of
+/// `previous` and records the errors.
 fn build_snapshot(
     content: &Path,
     base_url: &str,
     previous: &Arc<HashMap<String, Arc<[u8]>>>,
-) -> (Snapshot, Result<(), Vec<Diagnostic>>) {
+) -> (Snapshot, Result<Vec<Diagnostic>, Vec<Diagnostic>>) {
     match pipeline::build(content, Some(base_url)) {
-        Ok((_, files)) => {
+        Ok((checked, files)) => {
             let files = files
                 .into_iter()
                 .map(|f| (f.path, Arc::from(f.bytes)))
@@ -167,7 +175,7 @@ fn build_snapshot(
                 files: Arc::new(files),
                 errors: None,
             };
-            (snapshot, Ok(()))
+            (snapshot, Ok(checked.warnings))
         }
         Err(diagnostics) => {
             let snapshot = Snapshot {
@@ -179,12 +187,18 @@ fn build_snapshot(
     }
 }
 
-/// Prints the diagnostics of a failed build on stderr, as `dossier build` does.
-fn print_errors(errors: &[Diagnostic]) {
+/// Prints diagnostics on stderr, as `dossier build` does.
+fn print_diagnostics<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
     let mut stderr = std::io::stderr().lock();
-    for e in errors {
-        let _ = writeln!(stderr, "{e}\n");
+    for d in diagnostics {
+        let _ = writeln!(stderr, "{d}\n");
     }
+}
+
+/// Prints the diagnostics of a failed build, then how many errors.
+fn print_errors(errors: &[Diagnostic]) {
+    print_diagnostics(errors);
+    let mut stderr = std::io::stderr().lock();
     let count = errors.iter().filter(|e| e.is_error()).count();
     let _ = writeln!(
         stderr,
@@ -235,7 +249,7 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null());
     if let Ok(mut child) = command.spawn() {
         // Reap it when it exits, so it does not linger as a zombie.
-        thread::spawn(move || child.wait());
+        let _ = thread::Builder::new().spawn(move || child.wait());
     }
 }
 
@@ -316,12 +330,14 @@ fn watch(
 }
 
 /// Rebuilds after every batch of relevant changes, swaps the site and reloads the pages.
-/// Returns only if the watcher stops.
+/// Warnings already printed (`shown`) are not printed again. Returns only if the watcher
+/// stops.
 fn rebuild_loop(
     content: &Path,
     base_url: &str,
     shared: &Shared,
     changes: &mpsc::Receiver<DebounceEventResult>,
+    mut shown: Vec<Diagnostic>,
     quiet: bool,
 ) {
     let output = absolute(&pipeline::site_dir(content).join("public"));
@@ -341,8 +357,18 @@ fn rebuild_loop(
         let (snapshot, outcome) = build_snapshot(content, base_url, &previous);
         shared.replace(snapshot);
         match outcome {
-            Ok(()) if !quiet => println!("rebuilt in {} ms", started.elapsed().as_millis()),
-            Ok(()) => {}
+            Ok(warnings) => {
+                print_diagnostics(warnings.iter().filter(|w| !shown.contains(w)));
+                if !quiet {
+                    let count = match warnings.len() {
+                        0 => String::new(),
+                        1 => ", 1 warning".to_string(),
+                        n => format!(", {n} warnings"),
+                    };
+                    println!("rebuilt in {} ms{count}", started.elapsed().as_millis());
+                }
+                shown = warnings;
+            }
             Err(errors) => print_errors(&errors),
         }
         shared.reload_all();
@@ -352,9 +378,10 @@ fn rebuild_loop(
 fn relevant_batch(batch: DebounceEventResult, output: &Path) -> bool {
     match batch {
         Ok(events) => events.iter().any(|e| !ignored(&e.path, output)),
+        // Events may have been lost (a queue overflow, say): rebuild to be safe.
         Err(e) => {
             eprintln!("dossier: warning: watching for changes: {e}");
-            false
+            true
         }
     }
 }
