@@ -56,11 +56,22 @@ impl<T> Located<T> {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum ActorKind {
     Person,
+    #[default]
     Organization,
     State,
     Coalition,
@@ -122,12 +133,6 @@ pub struct Actor {
     pub links: Links,
     pub sources: Vec<Located<String>>,
     pub file: SourceFile,
-}
-
-impl Default for ActorKind {
-    fn default() -> Self {
-        ActorKind::Organization
-    }
 }
 
 impl Actor {
