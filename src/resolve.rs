@@ -81,6 +81,29 @@ pub struct Resolved {
     pub outlet_sources: Vec<Vec<usize>>,
 }
 
+impl Resolved {
+    /// Every declared relation once, as `(actor, edge)`: a symmetric relation
+    /// declared on both sides counts for the side with the lower index only.
+    pub fn declared_edges(&self) -> impl Iterator<Item = (usize, &Edge)> {
+        self.relations
+            .iter()
+            .enumerate()
+            .flat_map(move |(i, edges)| {
+                edges
+                    .iter()
+                    .filter(move |e| {
+                        e.declared
+                            && !(e.kind.is_symmetric()
+                                && e.other < i
+                                && self.relations[e.other].iter().any(|back| {
+                                    back.other == i && back.kind == e.kind && back.declared
+                                }))
+                    })
+                    .map(move |e| (i, e))
+            })
+    }
+}
+
 /// How many actors an actor page lists as "mentioned alongside".
 const CO_MENTIONS_SHOWN: usize = 10;
 

@@ -140,23 +140,11 @@ pub fn files(site: &Site, resolved: &Resolved) -> Vec<OutputFile> {
             })
             .collect(),
         edges: resolved
-            .relations
-            .iter()
-            .enumerate()
-            .flat_map(|(i, edges)| {
-                edges
-                    .iter()
-                    .filter(move |e| {
-                        e.declared
-                            && !(e.kind.is_symmetric()
-                                && e.other < i
-                                && has_declared(resolved, e.other, i, e.kind))
-                    })
-                    .map(move |e| GraphEdge {
-                        source: &site.actors[i].id,
-                        target: &site.actors[e.other].id,
-                        kind: e.kind.as_str(),
-                    })
+            .declared_edges()
+            .map(|(i, e)| GraphEdge {
+                source: &site.actors[i].id,
+                target: &site.actors[e.other].id,
+                kind: e.kind.as_str(),
             })
             .collect(),
     };
@@ -165,13 +153,6 @@ pub fn files(site: &Site, resolved: &Resolved) -> Vec<OutputFile> {
         json("data/sources.json", &sources),
         json("data/graph.json", &graph),
     ]
-}
-
-/// Whether actor `a` declares `kind` towards `b` (a symmetric edge declared on both sides is drawn once).
-fn has_declared(resolved: &Resolved, a: usize, b: usize, kind: crate::model::RelationType) -> bool {
-    resolved.relations[a]
-        .iter()
-        .any(|e| e.other == b && e.kind == kind && e.declared)
 }
 
 fn json<T: Serialize>(path: &str, value: &T) -> OutputFile {

@@ -298,11 +298,7 @@ fn index_context(site: &Site, resolved: &Resolved) -> Context {
         .take(FRONT_PAGE_ITEMS)
         .map(|a| ActorRef::new(site, resolved, a))
         .collect();
-    let relations: usize = resolved
-        .relations
-        .iter()
-        .map(|r| r.iter().filter(|e| e.declared).count())
-        .sum();
+    let relations = resolved.declared_edges().count();
     ctx.insert(
         "counts",
         &serde_json::json!({
