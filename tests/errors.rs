@@ -108,7 +108,6 @@ content/articles/first-report.md:2:1: error: missing required key `title`
 }
 
 #[test]
-#[ignore = "bug: a missing key is reported at the mapping's last key, not where the mapping starts"]
 fn errors_on_a_missing_key_at_the_start_of_the_mapping_not_at_its_last_key() {
     let text = "kind: state\nsummary: A fictional state.\ncountry: beta-state\n";
     assert_one_error(
@@ -118,6 +117,19 @@ fn errors_on_a_missing_key_at_the_start_of_the_mapping_not_at_its_last_key() {
 content/actors/beta-state.yaml:1:1: error: missing required key `name`
 1 | kind: state
   | ^^^^",
+    );
+}
+
+#[test]
+fn errors_on_a_relation_missing_its_target_at_the_list_item() {
+    let text = "name: Beta State\nkind: state\nrelations:\n  - type: opposes\n    note: A note.\n    since: 2001\n";
+    assert_one_error(
+        BETA,
+        text,
+        "\
+content/actors/beta-state.yaml:4:5: error: missing required key `target`
+4 |   - type: opposes
+  |     ^^^^",
     );
 }
 

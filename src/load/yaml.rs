@@ -36,6 +36,13 @@ impl<'a> YamlDoc<'a> {
                 _ => (1, 1, 1),
             };
             let message = friendly(&e.without_snippet().to_string());
+            // serde reports a missing key where the mapping ends; point where it starts.
+            let (line, col, len) = if message.starts_with("missing required key") {
+                let (line, col) = mapping_start(yaml, line, col);
+                (line, col, key_len(yaml, line, col).unwrap_or(len))
+            } else {
+                (line, col, len)
+            };
             let len = if let Some(key) = message
                 .strip_prefix("unknown key `")
                 .and_then(|m| m.split('`').next())
@@ -68,6 +75,59 @@ impl<'a> YamlDoc<'a> {
             spanned.referenced.column() as usize,
         )
     }
+}
+
+/// The first key of the block mapping whose key at `line`:`col` (1-based) is given:
+/// siblings sit at the same column, and the first may follow a list item's `- `.
+fn mapping_start(yaml: &str, line: usize, col: usize) -> (usize, usize) {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let indent_of = |text: &str| text.len() - text.trim_start_matches(' ').len();
+    match lines.get(line.wrapping_sub(1)) {
+        // Only a key that starts its line (or follows `- `) is a block mapping's.
+        Some(text)
+            if text
+                .get(..col.saturating_sub(1))
+                .is_some_and(|lead| matches!(lead.trim(), "" | "-")) => {}
+        _ => return (line, col),
+    }
+    let mut start = line;
+    for n in (1..line).rev() {
+        let text = lines[n - 1];
+        let trimmed = text.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = indent_of(text);
+        if indent + 1 == col {
+            start = n;
+            if trimmed.starts_with("- ") || trimmed == "-" {
+                break;
+            }
+        } else if indent + 1 < col {
+            // A `- key:` line whose key sits at our column opens the mapping.
+            let item = trimmed
+                .strip_prefix('-')
+                .map(|rest| rest.trim_start_matches(' '));
+            if let Some(rest) = item {
+                if !rest.is_empty() && text.len() - rest.len() + 1 == col {
+                    start = n;
+                }
+            }
+            break;
+        }
+    }
+    if start == line {
+        return (line, col);
+    }
+    (start, col)
+}
+
+/// The length in characters of the plain key at `line`:`col`, if one is there.
+fn key_len(yaml: &str, line: usize, col: usize) -> Option<usize> {
+    let text = yaml.lines().nth(line.checked_sub(1)?)?;
+    let rest: String = text.chars().skip(col.checked_sub(1)?).collect();
+    let key = rest.split_once(':')?.0.trim_end();
+    (!key.is_empty()).then(|| key.chars().count())
 }
 
 /// Rewrites serde's messages into the words a content author uses.
@@ -107,6 +167,20 @@ fn friendly(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_key_points_at_the_start_of_its_mapping() {
+        let top = "kind: state\nsummary: A state.\ncountry: x\n";
+        assert_eq!(mapping_start(top, 3, 1), (1, 1));
+        let nested = "name: A\nrelations:\n  - type: opposes\n    note: n\n    since: 2001\n  - target: b\n    type: ally-of\n";
+        assert_eq!(mapping_start(nested, 5, 5), (3, 5));
+        assert_eq!(mapping_start(nested, 7, 5), (6, 5));
+        let child = "name: A\nlinks:\n  wikidata: Q1\n  website: https://a\nsources: []\n";
+        assert_eq!(mapping_start(child, 4, 3), (3, 3));
+        assert_eq!(mapping_start(child, 5, 1), (1, 1));
+        // A flow mapping is left where serde put it.
+        assert_eq!(mapping_start("links: {a: 1, b: 2}\n", 1, 15), (1, 15));
+    }
 
     #[test]
     fn unknown_fields_get_a_suggestion() {
