@@ -306,17 +306,71 @@ fn render_descriptions<'a>(
             let description = description?;
             let rendered = markdown::render(&description.value, linker, false);
             for p in rendered.problems {
-                errors.push(Diagnostic::error(
-                    &file.path,
-                    &file.text,
-                    description.line,
-                    description.col,
-                    p.message,
-                ));
+                errors.push(match scalar_offset(&file.text, description, p.offset) {
+                    Some(at) => problem_at_offset(file, at, &Problem { offset: 0, ..p }),
+                    // A quoted scalar with escapes: the description's start is the best we know.
+                    None => Diagnostic::error(
+                        &file.path,
+                        &file.text,
+                        description.line,
+                        description.col,
+                        p.message,
+                    ),
+                });
             }
             Some(rendered.html)
         })
         .collect()
+}
+
+/// The byte offset in the file `text` of byte `offset` of a YAML string scalar that
+/// starts at `scalar.line`:`scalar.col`. The scalar's lines are found in the file in
+/// order (block indentation and folding only move them), so plain, quoted, literal
+/// `|` and folded `>` scalars all map back; `None` where escapes make the text differ.
+fn scalar_offset(text: &str, scalar: &Located<String>, offset: usize) -> Option<usize> {
+    let value = &scalar.value;
+    let mut line_start = 0;
+    let mut searched = 0;
+    for (n, line) in text.split('\n').enumerate() {
+        let this_start = line_start;
+        line_start += line.len() + 1;
+        let number = n + 1;
+        if number < scalar.line {
+            continue;
+        }
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        // On the first line the scalar starts at its column, after a `|` or `>` header if any.
+        let skip = if number == scalar.line {
+            line.char_indices()
+                .nth(scalar.col.saturating_sub(1))
+                .map_or(line.len(), |(i, _)| i)
+        } else {
+            0
+        };
+        let mut body = &line[skip..];
+        if number == scalar.line {
+            if body.starts_with(['|', '>']) {
+                continue;
+            }
+            body = body.strip_prefix(['"', '\'']).unwrap_or(body);
+        }
+        let lead = body.len() - body.trim_start().len();
+        // `body` ends the line, so its start in the line is what precedes it.
+        let piece_start = this_start + line.len() - body.len() + lead;
+        let trimmed = body.trim().trim_end_matches(['"', '\'']);
+        if trimmed.is_empty() {
+            continue;
+        }
+        let found = searched + value[searched..].find(trimmed)?;
+        if (found..found + trimmed.len()).contains(&offset) {
+            return Some(piece_start + (offset - found));
+        }
+        searched = found + trimmed.len();
+        if searched > offset {
+            return None;
+        }
+    }
+    None
 }
 
 /// The same name or alias claimed by two actors is an error naming both files.
@@ -667,4 +721,51 @@ fn citations(
         c.relations.dedup();
     }
     citations
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where `needle` of the scalar lands in the file, as (line, column) from 1.
+    fn landing(
+        text: &str,
+        line: usize,
+        col: usize,
+        value: &str,
+        needle: &str,
+    ) -> Option<(usize, usize)> {
+        let scalar = Located::new(value.to_string(), line, col);
+        let at = scalar_offset(text, &scalar, value.find(needle).unwrap())?;
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
+        assert!(text[at..].starts_with(needle), "{:?}", &text[at..]);
+        Some((line, col))
+    }
+
+    #[test]
+    fn scalar_offsets_map_back_to_the_file_in_every_style() {
+        let literal = "name: A\ndescription: |\n  First line.\n\n  Then [[x]] here.\n";
+        let value = "First line.\n\nThen [[x]] here.\n";
+        assert_eq!(landing(literal, 2, 14, value, "[[x]]"), Some((5, 8)));
+        let folded = "description: >-\n  Über alles,\n  then [[x]].\nfounded: 1\n";
+        assert_eq!(
+            landing(folded, 1, 14, "Über alles, then [[x]].", "[[x]]"),
+            Some((3, 8))
+        );
+        let plain = "description: See [[x]] now\r\n";
+        assert_eq!(
+            landing(plain, 1, 14, "See [[x]] now", "[[x]]"),
+            Some((1, 18))
+        );
+        let quoted = "description: \"See\n  [[x]] now\"\n";
+        assert_eq!(
+            landing(quoted, 1, 14, "See [[x]] now", "[[x]]"),
+            Some((2, 3))
+        );
+        // An escape changes the text: no position rather than a wrong one.
+        let escaped = "description: \"See \\u0041 [[x]]\"\n";
+        assert_eq!(landing(escaped, 1, 14, "See A [[x]]", "[[x]]"), None);
+    }
 }

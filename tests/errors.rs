@@ -302,7 +302,6 @@ dossier: 2 errors; nothing was written
 }
 
 #[test]
-#[ignore = "bug: errors inside a profile `description` point at the description's first line"]
 fn errors_in_a_profile_description_point_at_their_own_line() {
     let text = "name: Beta State\nkind: state\ndescription: |\n  A fictional state.\n\n  It backs [[alpha-grup]] and [a page](javascript:alert(1)).\n";
     assert_eq!(
