@@ -1,7 +1,7 @@
 //! Markdown to HTML in one pass over pulldown-cmark's events: mentions linked, paragraph
 //! anchors `#p-N`, `[[wikilinks]]`, raw HTML shown as text, URL schemes checked.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -15,6 +15,8 @@ pub struct Linker<'a> {
     pub index: &'a HashMap<&'a str, usize>,
     pub ids: &'a [&'a str],
     pub names: &'a [&'a str],
+    /// Ids of profiles that failed to load: a wikilink to one is left unlinked, not reported.
+    pub unloaded: &'a BTreeSet<String>,
     /// Prepended to `<id>.html` in links to actor pages ("../actors/" from a source page).
     pub href_prefix: &'a str,
 }
@@ -296,6 +298,7 @@ impl<'a, 'l> Renderer<'a, 'l> {
                         }
                         self.links.push(Open::Wiki { actor, start });
                     }
+                    None if linker.unloaded.contains(id) => self.links.push(Open::BrokenWiki),
                     None => {
                         let hint =
                             match crate::diagnostic::did_you_mean(id, linker.ids.iter().copied()) {
@@ -589,6 +592,7 @@ mod tests {
             index: &f.index,
             ids: &f.ids,
             names: &f.names,
+            unloaded: &BTreeSet::new(),
             href_prefix: "../actors/",
         };
         render(md, &linker, true)

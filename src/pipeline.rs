@@ -30,9 +30,19 @@ pub fn site_dir(content: &Path) -> PathBuf {
 /// Load and resolve: everything `check` validates. Warnings come with a successful result.
 pub fn check(content: &Path) -> Result<Checked, Vec<Diagnostic>> {
     let started = Instant::now();
-    let site = crate::load::load(content)?;
+    let (site, mut errors) = crate::load::load(content);
     let loaded = started.elapsed();
-    let resolved = resolve::resolve(&site)?;
+    // Resolve even after load errors, so that one run reports the problems of both stages.
+    let resolved = match resolve::resolve(&site) {
+        Ok(resolved) if errors.is_empty() => resolved,
+        Ok(_) => return Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            crate::diagnostic::sort(&mut errors);
+            errors.dedup();
+            return Err(errors);
+        }
+    };
     let resolved_at = started.elapsed();
     let mut warnings = crate::warnings::warnings(&site, &resolved);
     crate::diagnostic::sort(&mut warnings);

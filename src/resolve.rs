@@ -151,6 +151,7 @@ pub fn resolve(site: &Site) -> Result<Resolved, Vec<Diagnostic>> {
         index: &index,
         ids: &ids,
         names: &names,
+        unloaded: &site.unloaded.actors,
         href_prefix: "../actors/",
     };
     let profile_linker = Linker {
@@ -421,33 +422,30 @@ impl Refs<'_> {
     fn check(&self, site: &Site, errors: &mut Vec<Diagnostic>) {
         let actor_ids = || self.actors.keys().map(String::as_str);
         let source_ids = || self.sources.keys().copied();
+        let unloaded = &site.unloaded;
+        let is_actor = |id: &String| self.actors.contains_key(id) || unloaded.actors.contains(id);
+        let is_source =
+            |id: &String| self.sources.contains_key(id.as_str()) || unloaded.sources.contains(id);
         for actor in &site.actors {
             let f = &actor.file;
             if let Some(country) = &actor.country {
                 expect(
                     f,
                     country,
-                    self.actors.contains_key(&country.value),
+                    is_actor(&country.value),
                     "actor",
                     actor_ids(),
                     errors,
                 );
             }
             for s in &actor.sources {
-                expect(
-                    f,
-                    s,
-                    self.sources.contains_key(s.value.as_str()),
-                    "article",
-                    source_ids(),
-                    errors,
-                );
+                expect(f, s, is_source(&s.value), "article", source_ids(), errors);
             }
             for r in &actor.relations {
                 expect(
                     f,
                     &r.target,
-                    self.actors.contains_key(&r.target.value),
+                    is_actor(&r.target.value),
                     "actor",
                     actor_ids(),
                     errors,
@@ -460,21 +458,15 @@ impl Refs<'_> {
                     ));
                 }
                 for s in &r.sources {
-                    expect(
-                        f,
-                        s,
-                        self.sources.contains_key(s.value.as_str()),
-                        "article",
-                        source_ids(),
-                        errors,
-                    );
+                    expect(f, s, is_source(&s.value), "article", source_ids(), errors);
                 }
             }
         }
         for source in &site.sources {
             let f = &source.file;
             if let Some(outlet) = &source.outlet {
-                let known = self.outlets.contains_key(outlet.value.as_str());
+                let known = self.outlets.contains_key(outlet.value.as_str())
+                    || unloaded.outlets.contains(&outlet.value);
                 expect(
                     f,
                     outlet,
@@ -485,14 +477,7 @@ impl Refs<'_> {
                 );
             }
             for a in &source.actors {
-                expect(
-                    f,
-                    a,
-                    self.actors.contains_key(&a.value),
-                    "actor",
-                    actor_ids(),
-                    errors,
-                );
+                expect(f, a, is_actor(&a.value), "actor", actor_ids(), errors);
             }
         }
         for outlet in &site.outlets {
@@ -500,7 +485,7 @@ impl Refs<'_> {
                 expect(
                     &outlet.file,
                     country,
-                    self.actors.contains_key(&country.value),
+                    is_actor(&country.value),
                     "actor",
                     actor_ids(),
                     errors,

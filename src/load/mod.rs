@@ -24,8 +24,10 @@ enum Loaded {
     Outlet(crate::model::Outlet),
 }
 
-/// Loads every file of the content folder; all problems of all files are returned together.
-pub fn load(content: &Path) -> Result<Site, Vec<Diagnostic>> {
+/// Loads every file of the content folder: the site as far as it loaded, with every
+/// problem of every file (sorted). A file that fails to load is named in `site.unloaded`,
+/// so that the resolver can still check the others without blaming references to it.
+pub fn load(content: &Path) -> (Site, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let found = files::walk(content, &mut errors);
     let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> =
@@ -35,7 +37,21 @@ pub fn load(content: &Path) -> Result<Site, Vec<Diagnostic>> {
     let mut seen: BTreeMap<(FileKind, String), &Path> = BTreeMap::new();
     for (f, (loaded, file_errors)) in found.iter().zip(results) {
         errors.extend(file_errors);
-        let Some(loaded) = loaded else { continue };
+        let Some(loaded) = loaded else {
+            let stem = f
+                .path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            let unloaded = match f.kind {
+                FileKind::Site => continue,
+                FileKind::Article => &mut site.unloaded.sources,
+                FileKind::Actor => &mut site.unloaded.actors,
+                FileKind::Outlet => &mut site.unloaded.outlets,
+            };
+            unloaded.insert(stem.to_string());
+            continue;
+        };
         let id = match &loaded {
             Loaded::Site(_) => String::new(),
             Loaded::Article(s) => s.id.clone(),
@@ -59,12 +75,8 @@ pub fn load(content: &Path) -> Result<Site, Vec<Diagnostic>> {
     site.sources.sort_by(|a, b| a.id.cmp(&b.id));
     site.actors.sort_by(|a, b| a.id.cmp(&b.id));
     site.outlets.sort_by(|a, b| a.id.cmp(&b.id));
-    if errors.is_empty() {
-        Ok(site)
-    } else {
-        diagnostic::sort(&mut errors);
-        Err(errors)
-    }
+    diagnostic::sort(&mut errors);
+    (site, errors)
 }
 
 fn load_file(content: &Path, found: &Found) -> (Option<Loaded>, Vec<Diagnostic>) {

@@ -6,6 +6,7 @@ mod relation;
 pub use date::PartialDate;
 pub use relation::{Relation, RelationType};
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -17,6 +18,16 @@ pub struct Site {
     pub actors: Vec<Actor>,
     pub sources: Vec<Source>,
     pub outlets: Vec<Outlet>,
+    /// Files that exist but could not be loaded: references to them are not errors of their own.
+    pub unloaded: Unloaded,
+}
+
+/// The ids of content files that failed to load, by kind.
+#[derive(Debug, Clone, Default)]
+pub struct Unloaded {
+    pub actors: BTreeSet<String>,
+    pub sources: BTreeSet<String>,
+    pub outlets: BTreeSet<String>,
 }
 
 /// `site.yaml`.
