@@ -156,6 +156,8 @@ struct Renderer<'a, 'l> {
     /// Images rendered as links (external) are `true`.
     images: Vec<bool>,
     items: Vec<bool>,
+    /// Inline raw HTML elements open in the current block (`<b>` … `</b>`): no mentions inside.
+    raw_tags: Vec<String>,
     code: usize,
     skip_text: bool,
     blocks: Vec<Block>,
@@ -204,6 +206,11 @@ impl<'a, 'l> Renderer<'a, 'l> {
         }
     }
 
+    /// Text inside a link, an image or inline raw HTML is shown as it is, never matched.
+    fn verbatim(&self) -> bool {
+        !self.links.is_empty() || !self.images.is_empty() || !self.raw_tags.is_empty()
+    }
+
     fn html(&mut self, html: String) {
         self.out.push(Event::Html(CowStr::from(html)));
     }
@@ -214,16 +221,14 @@ impl<'a, 'l> Renderer<'a, 'l> {
                 if self.skip_text {
                 } else if self.code > 0 {
                     self.out.push(Event::Text(text));
-                } else if !self.links.is_empty() || !self.images.is_empty() {
+                } else if self.verbatim() {
                     self.block().text.push_str(&text.replace('\n', " "));
                     self.out.push(Event::Text(text));
                 } else {
                     self.pending.push_str(&text);
                 }
             }
-            Event::SoftBreak
-                if self.code == 0 && self.links.is_empty() && self.images.is_empty() =>
-            {
+            Event::SoftBreak if self.code == 0 && !self.verbatim() => {
                 self.pending.push('\n');
             }
             Event::Code(code) => {
@@ -231,9 +236,15 @@ impl<'a, 'l> Renderer<'a, 'l> {
                 self.block().text.push_str(&code);
                 self.out.push(Event::Code(code));
             }
-            Event::Html(raw) | Event::InlineHtml(raw) => {
+            Event::Html(raw) => {
                 self.flush();
-                self.block().text.push_str(&raw);
+                self.block().text.push_str(&raw.replace('\n', " "));
+                self.out.push(Event::Text(raw));
+            }
+            Event::InlineHtml(raw) => {
+                self.flush();
+                track_raw_tag(&mut self.raw_tags, &raw);
+                self.block().text.push_str(&raw.replace('\n', " "));
                 self.out.push(Event::Text(raw));
             }
             Event::Start(tag) => self.start(tag, range, next_is_paragraph),
@@ -272,6 +283,14 @@ impl<'a, 'l> Renderer<'a, 'l> {
                     self.html(format!("<div class=\"table\" id=\"p-{n}\">"));
                 }
                 self.out.push(Event::Start(Tag::Table(alignments)));
+            }
+            Tag::TableCell => {
+                // Cells of a row read apart in a backlink's context: "Group | Leader".
+                let text = &mut self.block().text;
+                if !text.is_empty() && !text.ends_with(ROW_END) {
+                    text.push_str(" | ");
+                }
+                self.out.push(Event::Start(Tag::TableCell));
             }
             Tag::HtmlBlock => self.html("<pre class=\"raw-html\"><code>".to_string()),
             Tag::CodeBlock(kind) => {
@@ -359,7 +378,18 @@ impl<'a, 'l> Renderer<'a, 'l> {
 
     fn end(&mut self, tag: TagEnd) {
         self.flush();
+        if matches!(
+            tag,
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell
+        ) {
+            // Inline HTML left open does not reach past its block.
+            self.raw_tags.clear();
+        }
         match tag {
+            TagEnd::TableHead | TagEnd::TableRow => {
+                self.block().text.push(ROW_END);
+                self.out.push(Event::End(tag));
+            }
             TagEnd::Paragraph | TagEnd::Heading(_) => {
                 self.out.push(Event::End(tag));
                 if self.anchors {
@@ -455,6 +485,42 @@ impl<'a, 'l> Renderer<'a, 'l> {
     }
 }
 
+/// Ends a table row in a block's text: a sentence boundary (no other newline stays there).
+const ROW_END: char = '\n';
+
+/// HTML elements that never have a closing tag.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Follows one inline raw HTML tag: an opening tag is pushed, a closing one pops back to
+/// its opener; comments, void and self-closing elements change nothing.
+fn track_raw_tag(open: &mut Vec<String>, raw: &str) {
+    let name_of = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    if let Some(rest) = raw.strip_prefix("</") {
+        let name = name_of(rest);
+        if let Some(at) = open.iter().rposition(|n| *n == name) {
+            open.truncate(at);
+        }
+    } else if let Some(rest) = raw.strip_prefix('<') {
+        let name = name_of(rest);
+        let self_closing = raw.trim_end().ends_with("/>");
+        if !name.is_empty()
+            && rest.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !self_closing
+            && !VOID_ELEMENTS.contains(&name.as_str())
+        {
+            open.push(name);
+        }
+    }
+}
+
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Sgt", "Capt", "Maj", "Prof", "St", "Jr", "Sr",
     "No", "vs", "etc", "Inc", "Ltd", "Co", "Gov", "Sen", "Rep", "Adm", "Brig", "Mt", "approx",
@@ -468,6 +534,14 @@ fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < chars.len() {
         let (at, c) = chars[i];
+        if c == ROW_END {
+            if at > start {
+                spans.push((start, at));
+            }
+            start = at + 1;
+            i += 1;
+            continue;
+        }
         if matches!(c, '.' | '!' | '?') && !(c == '.' && is_abbreviation(&text[start..at])) {
             let mut j = i + 1;
             while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | '»') {
@@ -618,6 +692,26 @@ mod tests {
         assert_eq!(r.mentions[0].actor, 3);
         assert_eq!(r.mentions[0].context.text, "Benjamin Netanyahu");
         assert!(r.html.contains(">Benjamin\nNetanyahu</a>"));
+    }
+
+    #[test]
+    fn names_between_inline_html_tags_are_not_mentions_but_the_rest_is() {
+        let r = run("<br>Hamas, <b>Hezbollah</b>, <img src=x /> Hamas <!-- c --> and <span>Hamas\n\nHezbollah <i>x</I> Hamas");
+        let found: Vec<_> = r.mentions.iter().map(|m| (m.actor, m.paragraph)).collect();
+        // After a void tag, a comment or a closed element names match again; an unclosed
+        // element ends with its paragraph.
+        assert_eq!(found, [(0, 1), (0, 1), (1, 2), (0, 2)]);
+    }
+
+    #[test]
+    fn table_rows_are_sentences_with_their_cells_apart() {
+        let r = run("| Group | Leader |\n|---|---|\n| Hamas | x |\n| Hezbollah | y |\n");
+        let contexts: Vec<String> = r
+            .mentions
+            .iter()
+            .map(|m| format!("{}[{}]{}", m.context.before, m.context.text, m.context.after))
+            .collect();
+        assert_eq!(contexts, ["[Hamas] | x", "[Hezbollah] | y"]);
     }
 
     #[test]
