@@ -709,7 +709,12 @@ mod tests {
         let contexts: Vec<String> = r
             .mentions
             .iter()
-            .map(|m| format!("{}[{}]{}", m.context.before, m.context.text, m.context.after))
+            .map(|m| {
+                format!(
+                    "{}[{}]{}",
+                    m.context.before, m.context.text, m.context.after
+                )
+            })
             .collect();
         assert_eq!(contexts, ["[Hamas] | x", "[Hezbollah] | y"]);
     }

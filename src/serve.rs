@@ -39,17 +39,27 @@ const SETTLE: Duration = Duration::from_millis(30);
 /// An idle event stream sends a comment this often, so a closed page is noticed.
 const PING_EVERY: Duration = Duration::from_secs(15);
 
-/// Added before `</body>` of every served HTML page. It reconnects after an error (the
-/// server restarted, the laptop slept) and then reloads, since the site may have changed.
+/// Added before `</body>` of every served HTML page, with the version of the build that
+/// served it. The event stream sends the current version when it opens and each new one
+/// after a rebuild; a version other than the page's own means reload. A hidden tab closes
+/// its stream (browsers allow about six open connections per server, shared by all tabs)
+/// and opens it again when shown, so it catches up then; a restarted server has new
+/// versions, so pages reload after it too.
 const RELOAD_SCRIPT: &str = r#"<script>
 (() => {
-  let failed = false;
+  const version = "{VERSION}";
+  let events = null;
   const connect = () => {
-    const events = new EventSource("/__dossier/events");
-    events.onmessage = () => location.reload();
-    events.onopen = () => { if (failed) location.reload(); };
-    events.onerror = () => { failed = true; events.close(); setTimeout(connect, 1000); };
+    if (events || document.visibilityState === "hidden") return;
+    events = new EventSource("/__dossier/events");
+    events.onmessage = (e) => { if (e.data !== version) location.reload(); };
+    events.onerror = () => { disconnect(); setTimeout(connect, 1000); };
   };
+  const disconnect = () => { if (events) { events.close(); events = null; } };
+  document.addEventListener("visibilitychange", () =>
+    document.visibilityState === "hidden" ? disconnect() : connect());
+  addEventListener("pagehide", disconnect);
+  addEventListener("pageshow", connect);
   connect();
 })();
 </script>
@@ -66,7 +76,8 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
     let url = format!("http://127.0.0.1:{port}/");
     // The local address stands in for site.yaml's base_url, so the absolute links (the
     // 404 page's, canonical, feed, sitemap) lead to this server rather than the live site.
-    let (first, outcome) = build_snapshot(content, &url, &Arc::default());
+    let mut builder = Builder::new(content, &url);
+    let (first, outcome) = builder.snapshot(&Arc::default());
     let warnings = match outcome {
         Ok(warnings) => {
             print_diagnostics(&warnings);
@@ -84,7 +95,7 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
 
     // Watch before announcing the address, so no change made after it is missed.
     let (changes_tx, changes) = mpsc::channel();
-    let watcher = match watch(content, changes_tx) {
+    let mut watcher = match Watch::start(content, changes_tx) {
         Ok(watcher) => Some(watcher),
         Err(e) => {
             eprintln!("dossier: warning: cannot watch for changes ({e}); pages will not reload");
@@ -106,8 +117,8 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
             .spawn(move || accept_loop(&server, &shared))
             .map_err(|e| format!("cannot start the server thread: {e}"))?
     };
-    if watcher.is_some() {
-        rebuild_loop(content, &url, &shared, &changes, warnings, quiet);
+    if let Some(watch) = &mut watcher {
+        rebuild_loop(&mut builder, &shared, &changes, watch, warnings, quiet);
     }
     drop(watcher);
     accept
@@ -122,13 +133,15 @@ struct Snapshot {
     files: Arc<HashMap<String, Arc<[u8]>>>,
     /// The full text of each diagnostic, when the last build failed.
     errors: Option<Vec<String>>,
+    /// Names this build (see [`RELOAD_SCRIPT`]).
+    version: String,
 }
 
 /// What the request threads and the rebuild loop share.
 struct Shared {
     site: RwLock<Arc<Snapshot>>,
     /// One sender per open event stream; a send fails once its page is gone.
-    subscribers: Mutex<Vec<Sender<()>>>,
+    subscribers: Mutex<Vec<Sender<String>>>,
 }
 
 impl Shared {
@@ -140,7 +153,7 @@ impl Shared {
         *self.site.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
     }
 
-    fn subscribe(&self) -> mpsc::Receiver<()> {
+    fn subscribe(&self) -> mpsc::Receiver<String> {
         let (tx, rx) = mpsc::channel();
         self.subscribers
             .lock()
@@ -149,40 +162,67 @@ impl Shared {
         rx
     }
 
-    /// Tells every open page to reload, forgetting those that have gone away.
-    fn reload_all(&self) {
+    /// Tells every open page the new version, forgetting those that have gone away.
+    fn reload_all(&self, version: &str) {
         self.subscribers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .retain(|tx| tx.send(()).is_ok());
+            .retain(|tx| tx.send(version.to_string()).is_ok());
     }
 }
 
-/// Builds the site (the result holds its warnings); on failure keeps the files of
-/// `previous` and records the errors.
-fn build_snapshot(
-    content: &Path,
-    base_url: &str,
-    previous: &Arc<HashMap<String, Arc<[u8]>>>,
-) -> (Snapshot, Result<Vec<Diagnostic>, Vec<Diagnostic>>) {
-    match pipeline::build(content, Some(base_url)) {
-        Ok((checked, files)) => {
-            let files = files
-                .into_iter()
-                .map(|f| (f.path, Arc::from(f.bytes)))
-                .collect();
-            let snapshot = Snapshot {
-                files: Arc::new(files),
-                errors: None,
-            };
-            (snapshot, Ok(checked.warnings))
+/// Builds the site in memory, naming each build with a version.
+struct Builder<'a> {
+    content: &'a Path,
+    base_url: &'a str,
+    /// Unique to this server run, so that a page served by an earlier run reloads once it
+    /// reconnects.
+    run: String,
+    builds: u64,
+}
+
+impl<'a> Builder<'a> {
+    fn new(content: &'a Path, base_url: &'a str) -> Self {
+        let run = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        Builder {
+            content,
+            base_url,
+            run: format!("{run:x}"),
+            builds: 0,
         }
-        Err(diagnostics) => {
-            let snapshot = Snapshot {
-                files: Arc::clone(previous),
-                errors: Some(diagnostics.iter().map(ToString::to_string).collect()),
-            };
-            (snapshot, Err(diagnostics))
+    }
+
+    /// Builds the site (the result holds its warnings); on failure keeps the files of
+    /// `previous` and records the errors.
+    fn snapshot(
+        &mut self,
+        previous: &Arc<HashMap<String, Arc<[u8]>>>,
+    ) -> (Snapshot, Result<Vec<Diagnostic>, Vec<Diagnostic>>) {
+        self.builds += 1;
+        let version = format!("{}-{}", self.run, self.builds);
+        match pipeline::build(self.content, Some(self.base_url)) {
+            Ok((checked, files)) => {
+                let files = files
+                    .into_iter()
+                    .map(|f| (f.path, Arc::from(f.bytes)))
+                    .collect();
+                let snapshot = Snapshot {
+                    files: Arc::new(files),
+                    errors: None,
+                    version,
+                };
+                (snapshot, Ok(checked.warnings))
+            }
+            Err(diagnostics) => {
+                let snapshot = Snapshot {
+                    files: Arc::clone(previous),
+                    errors: Some(diagnostics.iter().map(ToString::to_string).collect()),
+                    version,
+                };
+                (snapshot, Err(diagnostics))
+            }
         }
     }
 }
@@ -297,64 +337,129 @@ fn is_change(kind: &EventKind) -> bool {
     }
 }
 
-/// Starts watching the content folder and the site's `templates/` and `theme/` (those that
-/// exist); debounced batches of events arrive on `changes`.
-fn watch(
-    content: &Path,
-    changes: Sender<DebounceEventResult>,
-) -> Result<Debouncer<ChangesOnly>, String> {
-    let site = pipeline::site_dir(content);
-    let roots: Vec<PathBuf> = [
-        content.to_path_buf(),
-        site.join("templates"),
-        site.join("theme"),
-    ]
-    .into_iter()
-    .filter(|p| p.is_dir())
-    .collect();
-    if roots.is_empty() {
-        return Err(format!("{} is not a folder", content.display()));
-    }
-    let config = Config::default()
-        .with_timeout(DEBOUNCE)
-        .with_batch_mode(true);
-    let mut debouncer =
-        new_debouncer_opt::<_, ChangesOnly>(config, changes).map_err(|e| e.to_string())?;
-    for root in &roots {
+/// The watched folders: `content/` and the site's `templates/` and `theme/`. A
+/// `templates/` or `theme/` that does not exist yet is waited for by watching the site
+/// folder itself (not recursively), so creating one takes effect without a restart.
+struct Watch {
+    debouncer: Debouncer<ChangesOnly>,
+    /// The site folder, absolute.
+    site: PathBuf,
+    /// The override folders, absolute, and whether each is watched now.
+    overrides: [(PathBuf, bool); 2],
+    /// Whether the site folder itself is watched.
+    site_watched: bool,
+}
+
+impl Watch {
+    /// Starts watching; debounced batches of events arrive on `changes`.
+    fn start(content: &Path, changes: Sender<DebounceEventResult>) -> Result<Watch, String> {
+        if !content.is_dir() {
+            return Err(format!("{} is not a folder", content.display()));
+        }
+        let site = absolute(&pipeline::site_dir(content));
+        let config = Config::default()
+            .with_timeout(DEBOUNCE)
+            .with_batch_mode(true);
+        let mut debouncer =
+            new_debouncer_opt::<_, ChangesOnly>(config, changes).map_err(|e| e.to_string())?;
         debouncer
             .watcher()
-            .watch(root, RecursiveMode::Recursive)
-            .map_err(|e| format!("{}: {e}", root.display()))?;
+            .watch(content, RecursiveMode::Recursive)
+            .map_err(|e| format!("{}: {e}", content.display()))?;
+        let mut watch = Watch {
+            debouncer,
+            overrides: [(site.join("templates"), false), (site.join("theme"), false)],
+            site,
+            site_watched: false,
+        };
+        watch.follow_overrides();
+        Ok(watch)
     }
-    Ok(debouncer)
+
+    /// Watches override folders that have appeared, and the site folder while one is
+    /// missing. Returns whether a folder started being watched (its files are new).
+    fn follow_overrides(&mut self) -> bool {
+        let mut added = false;
+        for (folder, watched) in &mut self.overrides {
+            let exists = folder.is_dir();
+            if exists && !*watched {
+                let watcher = self.debouncer.watcher();
+                match watcher.watch(folder, RecursiveMode::Recursive) {
+                    Ok(()) => {
+                        *watched = true;
+                        added = true;
+                    }
+                    Err(e) => eprintln!("dossier: warning: cannot watch {}: {e}", folder.display()),
+                }
+            } else if !exists {
+                // A removed folder's watch is gone with it; watch again when it is back.
+                *watched = false;
+            }
+        }
+        let missing = self.overrides.iter().any(|(_, watched)| !watched);
+        if missing && !self.site_watched {
+            let watcher = self.debouncer.watcher();
+            match watcher.watch(&self.site, RecursiveMode::NonRecursive) {
+                Ok(()) => self.site_watched = true,
+                Err(e) => eprintln!(
+                    "dossier: warning: cannot watch {}: {e}",
+                    self.site.display()
+                ),
+            }
+        }
+        added
+    }
+
+    /// Whether a changed path can change the site: the site folder is watched only for
+    /// its override folders, and the output folder and editor scratch files never count.
+    fn matters(&self, path: &Path, output: &Path) -> bool {
+        let path = absolute(path);
+        if path.parent() == Some(self.site.as_path()) {
+            return self.overrides.iter().any(|(folder, _)| *folder == path);
+        }
+        !ignored(&path, output)
+    }
+
+    fn relevant(&self, batch: DebounceEventResult, output: &Path) -> bool {
+        match batch {
+            Ok(events) => events.iter().any(|e| self.matters(&e.path, output)),
+            // Events may have been lost (a queue overflow, say): rebuild to be safe.
+            Err(e) => {
+                eprintln!("dossier: warning: watching for changes: {e}");
+                true
+            }
+        }
+    }
 }
 
 /// Rebuilds after every batch of relevant changes, swaps the site and reloads the pages.
 /// Warnings already printed (`shown`) are not printed again. Returns only if the watcher
 /// stops.
 fn rebuild_loop(
-    content: &Path,
-    base_url: &str,
+    builder: &mut Builder,
     shared: &Shared,
     changes: &mpsc::Receiver<DebounceEventResult>,
+    watch: &mut Watch,
     mut shown: Vec<Diagnostic>,
     quiet: bool,
 ) {
-    let output = absolute(&pipeline::site_dir(content).join("public"));
+    let output = absolute(&pipeline::site_dir(builder.content).join("public"));
     while let Ok(batch) = changes.recv() {
-        let mut relevant = relevant_batch(batch, &output);
+        let mut relevant = watch.relevant(batch, &output);
         // One save can come as batches a few ms apart (an editor writes a temporary file,
         // then renames it), and changes may have piled up during the last build: this
         // build covers them all.
         while let Ok(more) = changes.recv_timeout(SETTLE) {
-            relevant |= relevant_batch(more, &output);
+            relevant |= watch.relevant(more, &output);
         }
+        relevant |= watch.follow_overrides();
         if !relevant {
             continue;
         }
         let started = Instant::now();
         let previous = Arc::clone(&shared.snapshot().files);
-        let (snapshot, outcome) = build_snapshot(content, base_url, &previous);
+        let (snapshot, outcome) = builder.snapshot(&previous);
+        let version = snapshot.version.clone();
         shared.replace(snapshot);
         match outcome {
             Ok(warnings) => {
@@ -371,18 +476,7 @@ fn rebuild_loop(
             }
             Err(errors) => print_errors(&errors),
         }
-        shared.reload_all();
-    }
-}
-
-fn relevant_batch(batch: DebounceEventResult, output: &Path) -> bool {
-    match batch {
-        Ok(events) => events.iter().any(|e| !ignored(&e.path, output)),
-        // Events may have been lost (a queue overflow, say): rebuild to be safe.
-        Err(e) => {
-            eprintln!("dossier: warning: watching for changes: {e}");
-            true
-        }
+        shared.reload_all(&version);
     }
 }
 
@@ -594,7 +688,7 @@ fn respond_to(site: &Snapshot, path: &str) -> Reply {
             return reply(
                 500,
                 "text/html; charset=utf-8",
-                Body::Owned(error_page(errors).into_bytes()),
+                Body::Owned(error_page(errors, &site.version).into_bytes()),
             );
         }
     }
@@ -605,7 +699,7 @@ fn respond_to(site: &Snapshot, path: &str) -> Reply {
     if let Some((key, bytes)) = found {
         let kind = content_type(key);
         let body = if kind.starts_with("text/html") {
-            Body::Owned(inject_reload(&bytes))
+            Body::Owned(inject_reload(&bytes, &site.version))
         } else {
             Body::Shared(bytes)
         };
@@ -621,7 +715,7 @@ fn respond_to(site: &Snapshot, path: &str) -> Reply {
             Some(page) => reply(
                 404,
                 "text/html; charset=utf-8",
-                Body::Owned(inject_reload(page)),
+                Body::Owned(inject_reload(page, &site.version)),
             ),
             None => reply(
                 404,
@@ -660,12 +754,18 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// The reload script for a page of build `version`.
+fn reload_script(version: &str) -> String {
+    RELOAD_SCRIPT.replace("{VERSION}", version)
+}
+
 /// `html` with the reload script before its last `</body>` (or at the end).
-fn inject_reload(html: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(html.len() + RELOAD_SCRIPT.len());
+fn inject_reload(html: &[u8], version: &str) -> Vec<u8> {
+    let script = reload_script(version);
+    let mut out = Vec::with_capacity(html.len() + script.len());
     let at = rfind_ascii_ci(html, b"</body>").unwrap_or(html.len());
     out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(RELOAD_SCRIPT.as_bytes());
+    out.extend_from_slice(script.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
 }
@@ -678,7 +778,7 @@ fn rfind_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// The page shown instead of the site while the last build failed.
-fn error_page(errors: &[String]) -> String {
+fn error_page(errors: &[String], version: &str) -> String {
     let count = errors.len();
     let mut page = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -699,12 +799,12 @@ fn error_page(errors: &[String]) -> String {
         page.push_str(&escape_html(error));
         page.push_str("</pre>\n");
     }
-    page.push_str(RELOAD_SCRIPT);
+    page.push_str(&reload_script(version));
     page.push_str("</body>\n</html>\n");
     page
 }
 
-/// Keeps a `text/event-stream` open: `data: reload` after each rebuild, a comment line
+/// Keeps a `text/event-stream` open: `data: <version>` at once and after each rebuild, a comment line
 /// every [`PING_EVERY`] so a page that has gone is noticed (the write fails).
 ///
 /// The response is written by hand: tiny_http's chunked encoder buffers 8 KiB before it
@@ -722,16 +822,18 @@ fn event_stream(request: Request, shared: &Shared, head: bool) {
         return;
     }
     let Some(events) = events else { return };
-    if send(b"retry: 1000\n\n").is_err() {
+    // The version now: a page built before it (a tab that was hidden) reloads at once.
+    let hello = format!("retry: 1000\n\ndata: {}\n\n", shared.snapshot().version);
+    if send(hello.as_bytes()).is_err() {
         return;
     }
     loop {
-        let message: &[u8] = match events.recv_timeout(PING_EVERY) {
-            Ok(()) => b"data: reload\n\n",
-            Err(RecvTimeoutError::Timeout) => b": ping\n\n",
+        let message = match events.recv_timeout(PING_EVERY) {
+            Ok(version) => format!("data: {version}\n\n"),
+            Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        if send(message).is_err() {
+        if send(message.as_bytes()).is_err() {
             return;
         }
     }
@@ -784,10 +886,11 @@ mod tests {
     #[test]
     fn injects_the_script_before_the_last_body_end() {
         let html = b"<html><head></head><body><p>x</p></BODY></html>";
-        let out = String::from_utf8(inject_reload(html)).expect("utf-8");
+        let out = String::from_utf8(inject_reload(html, "ab-3")).expect("utf-8");
         assert!(out.starts_with("<html><head></head><body><p>x</p><script>"));
+        assert!(out.contains("const version = \"ab-3\";"), "{out}");
         assert!(out.ends_with("</script>\n</BODY></html>"));
-        let out = String::from_utf8(inject_reload(b"<p>no body</p>")).expect("utf-8");
+        let out = String::from_utf8(inject_reload(b"<p>no body</p>", "ab-3")).expect("utf-8");
         assert!(out.starts_with("<p>no body</p><script>"));
     }
 
@@ -833,7 +936,8 @@ mod tests {
 
     #[test]
     fn the_error_page_escapes_each_diagnostic() {
-        let page = error_page(&["a.yaml:1:1: error: bad <b>\n1 | x".to_string()]);
+        let page = error_page(&["a.yaml:1:1: error: bad <b>\n1 | x".to_string()], "ab-4");
+        assert!(page.contains("const version = \"ab-4\";"));
         assert!(page.contains("<title>Build error</title>"));
         assert!(page.contains("<pre>a.yaml:1:1: error: bad &lt;b&gt;\n1 | x</pre>"));
         assert!(page.contains("new EventSource(\"/__dossier/events\")"));

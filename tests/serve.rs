@@ -9,6 +9,7 @@ use std::process::{Child, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::content::html::between;
 use crate::support::*;
 
 /// The longest any test waits for the server.
@@ -158,6 +159,8 @@ fn get(port: u16, path: &str) -> Reply {
 struct Events {
     stream: TcpStream,
     text: String,
+    /// The last build version the stream announced.
+    version: String,
 }
 
 impl Events {
@@ -175,11 +178,21 @@ impl Events {
         let mut events = Events {
             stream,
             text: String::new(),
+            version: String::new(),
         };
         let head = events.read_until("\r\n\r\n");
         assert!(head.starts_with("HTTP/1.1 200"), "{head}");
         assert!(head.contains("Content-Type: text/event-stream"), "{head}");
+        // The stream opens with the version being served.
+        events.version = events.next_version();
         events
+    }
+
+    /// The next `data:` message: a build version.
+    fn next_version(&mut self) -> String {
+        self.read_until("data: ");
+        let version = self.read_until("\n\n");
+        version.trim_end().to_string()
     }
 
     /// Reads until `marker` has arrived; takes and returns everything up to it.
@@ -203,8 +216,34 @@ impl Events {
         self.text.drain(..end).collect()
     }
 
+    /// Asserts that no message other than a ping arrives for `quiet`.
+    fn expect_quiet(&mut self, quiet: Duration) {
+        let deadline = Instant::now() + quiet;
+        let mut chunk = [0u8; 1024];
+        while Instant::now() < deadline {
+            match self.stream.read(&mut chunk) {
+                Ok(0) => panic!("event stream closed; got {:?}", self.text),
+                Ok(n) => self.text.push_str(&String::from_utf8_lossy(&chunk[..n])),
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+                Err(e) => panic!("reading the event stream: {e}"),
+            }
+        }
+        assert!(
+            !self.text.contains("data:"),
+            "unexpected event: {:?}",
+            self.text
+        );
+    }
+
+    /// Waits for a version other than the last one: what makes a page reload.
     fn wait_for_reload(&mut self) {
-        self.read_until("data: reload\n\n");
+        loop {
+            let version = self.next_version();
+            if version != self.version {
+                self.version = version;
+                return;
+            }
+        }
     }
 }
 
@@ -361,4 +400,70 @@ fn a_site_that_does_not_build_at_start_is_still_served() {
     let page = served.get("/");
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("Errors Test Site"), "{}", page.body);
+}
+
+/// The `const version = "…"` a served page was built as.
+fn page_version(body: &str) -> &str {
+    between(body, "const version = \"", "\"")
+}
+
+#[test]
+fn a_page_from_before_a_rebuild_learns_it_as_soon_as_it_connects() {
+    // A hidden tab has no open stream; when shown it connects, and the first message
+    // must tell it that the site changed meanwhile.
+    let site = copy_fixture("errors-base");
+    let served = serve(site.path());
+    let old = served.get("/index.html").body;
+    let mut watching = Events::open(served.port);
+    assert_eq!(
+        watching.version,
+        page_version(&old),
+        "the stream opens with the page's version"
+    );
+
+    let profile = std::fs::read_to_string(site.path().join(ALPHA)).expect("read");
+    save(
+        site.path(),
+        ALPHA,
+        &profile.replace("A fictional", "An invented"),
+    );
+    watching.wait_for_reload();
+
+    let returning = Events::open(served.port);
+    assert_ne!(returning.version, page_version(&old));
+    assert_eq!(returning.version, watching.version);
+    let new = served.get("/index.html").body;
+    assert_eq!(page_version(&new), returning.version);
+}
+
+#[test]
+fn a_templates_folder_created_while_serving_is_watched() {
+    let site = copy_fixture("errors-base");
+    assert!(!site.path().join("templates").exists());
+    let served = serve(site.path());
+    let mut events = Events::open(served.port);
+
+    // Created by hand: the folder first, then a file in it (each its own event).
+    std::fs::create_dir(site.path().join("templates")).expect("mkdir");
+    let custom =
+        "{% extends \"base.html\" %}{% block content %}<h1>Lost here</h1>{% endblock content %}";
+    std::fs::write(site.path().join("templates/404.html"), custom).expect("write");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        events.wait_for_reload();
+        if served.get("/nowhere").body.contains("<h1>Lost here</h1>") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the override never showed");
+    }
+
+    // And edits inside it are followed from now on.
+    let edited = custom.replace("Lost here", "Still lost");
+    std::fs::write(site.path().join("templates/404.html"), edited).expect("write");
+    events.wait_for_reload();
+    assert!(served.get("/nowhere").body.contains("<h1>Still lost</h1>"));
+
+    // A change elsewhere in the site folder (not content, templates or theme) is no rebuild.
+    std::fs::write(site.path().join("notes.txt"), "scratch").expect("write");
+    events.expect_quiet(Duration::from_millis(600));
 }
