@@ -82,8 +82,9 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// Every declared relation once, as `(actor, edge)`: a symmetric relation
-    /// declared on both sides counts for the side with the lower index only.
+    /// Every declared relation once, as `(actor, edge)`: a relation declared on both
+    /// sides ("A ally-of B" and "B ally-of A", or "A backs B" and "B backed-by A")
+    /// counts for the side with the lower index only.
     pub fn declared_edges(&self) -> impl Iterator<Item = (usize, &Edge)> {
         self.relations
             .iter()
@@ -93,10 +94,11 @@ impl Resolved {
                     .iter()
                     .filter(move |e| {
                         e.declared
-                            && !(e.kind.is_symmetric()
-                                && e.other < i
+                            && !(e.other < i
                                 && self.relations[e.other].iter().any(|back| {
-                                    back.other == i && back.kind == e.kind && back.declared
+                                    back.other == i
+                                        && back.kind == e.kind.inverse()
+                                        && back.declared
                                 }))
                     })
                     .map(move |e| (i, e))

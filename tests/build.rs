@@ -574,7 +574,11 @@ fn base_url_flag_sets_canonical_links_and_sitemap_locations() {
     let sitemap = page(&site, "sitemap.xml");
     let locs = sitemap.split("<loc>").skip(1).map(|l| between(l, "", "<"));
     let locs: Vec<&str> = locs.collect();
-    assert_eq!(locs.len(), 14, "3 lists, 6 actors, 4 sources, 1 outlet");
+    assert_eq!(
+        locs.len(),
+        15,
+        "3 lists, the graph, 6 actors, 4 sources, 1 outlet"
+    );
     assert!(locs.iter().all(|l| l.starts_with(base)), "{locs:?}");
     assert!(locs.contains(&"https://mirror.example.net/sub/sources/hostile.html"));
     for (rel, text) in pages(&site, &[""]) {
@@ -616,4 +620,77 @@ fn check_exits_zero_and_writes_nothing() {
     assert!(stdout(&o).contains("no errors"), "{}", stdout(&o));
     assert_eq!(files(site.path()), before);
     assert_eq!(entries(site.path()), ["content"]);
+}
+
+#[test]
+fn graph_page_draws_every_related_actor_and_relation_without_script() {
+    let site = built();
+    let html = page(&site, "graph.html");
+    let svg = between(&html, "<svg class=\"graph\"", "</svg>");
+    let nodes: Vec<&str> = svg
+        .split("<a href=\"actors/")
+        .skip(1)
+        .map(|n| between(n, "", ".html"))
+        .collect();
+    assert_eq!(
+        nodes,
+        [
+            "amir-rostam",
+            "eastern-brigades",
+            "kestan",
+            "lena-vogt",
+            "northern-front",
+            "valoria"
+        ]
+    );
+    // One line per relation; `backed-by` reads in the active voice, with an arrowhead.
+    assert_eq!(svg.matches("<line class=\"edge").count(), 6, "{svg}");
+    has(svg, "<title>Kestan backs Kata&#39;ib al-Sharq</title>");
+    let backs = between(svg, "<line class=\"edge rel-backs\"", "</line>");
+    assert!(
+        backs.contains("marker-end=\"url(#arrow-backs)\""),
+        "{backs}"
+    );
+    let ally = between(svg, "<line class=\"edge rel-ally-of\"", "</line>");
+    assert!(!ally.contains("marker-end"), "symmetric: no arrow");
+    // The same relations in words, for readers without the picture.
+    let words = between(&html, "<h2>The relations in words</h2>", "</main>");
+    let lines: Vec<String> = words
+        .split("<li>")
+        .skip(1)
+        .map(|li| text(between(li, "", "</li>")))
+        .collect();
+    assert!(
+        lines.contains(&"Kestan backs Northern Front Movement".to_string()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"Lena Vogt member of Valoria".to_string()),
+        "{lines:?}"
+    );
+    assert_eq!(lines.len(), 6);
+    assert!(!html.contains("<script"), "the graph needs no JavaScript");
+    has(
+        &page(&site, "index.html"),
+        "<a href=\"graph.html\">Graph</a>",
+    );
+    has(
+        &page(&site, "actors/kestan.html"),
+        "<a href=\"../graph.html\">Graph</a>",
+    );
+}
+
+#[test]
+fn a_relation_declared_from_both_ends_is_one_edge() {
+    let site = copy_fixture("site-basic");
+    let kestan = site.path().join("content/actors/kestan.yaml");
+    let mut text = read(site.path(), "content/actors/kestan.yaml");
+    text.push_str("relations:\n  - type: backs\n    target: northern-front\n");
+    std::fs::write(kestan, text).expect("write");
+    assert_ok(&build(site.path(), &[]));
+    let graph = data(&site, "data/graph.json");
+    assert_eq!(array(&graph["edges"]).len(), 6, "{graph}");
+    has(&page(&site, "index.html"), "<strong>6</strong> relations");
+    let svg = page(&site, "graph.html");
+    assert_eq!(svg.matches("<line class=\"edge").count(), 6);
 }

@@ -74,6 +74,18 @@ impl RelationType {
         self.inverse() == self
     }
 
+    /// The active-voice type of a relation and whether its direction flips to read it so:
+    /// "A backed-by B" is drawn as "B backs A".
+    pub fn active(self) -> (Self, bool) {
+        match self {
+            RelationType::LedBy
+            | RelationType::HasPart
+            | RelationType::HasMember
+            | RelationType::BackedBy => (self.inverse(), true),
+            _ => (self, false),
+        }
+    }
+
     /// Heading for a group of relations on an actor page.
     pub fn label(self) -> &'static str {
         match self {
@@ -123,5 +135,20 @@ mod tests {
         assert_eq!(symmetric, [RelationType::AllyOf, RelationType::Opposes]);
         assert_eq!(RelationType::BackedBy.inverse(), RelationType::Backs);
         assert_eq!(RelationType::LeaderOf.inverse(), RelationType::LedBy);
+    }
+
+    #[test]
+    fn the_active_voice_flips_passive_types_only() {
+        assert_eq!(RelationType::BackedBy.active(), (RelationType::Backs, true));
+        assert_eq!(RelationType::Backs.active(), (RelationType::Backs, false));
+        assert_eq!(
+            RelationType::Opposes.active(),
+            (RelationType::Opposes, false)
+        );
+        for t in RelationType::ALL {
+            let (active, flipped) = t.active();
+            assert_eq!(active.active(), (active, false));
+            assert_eq!(flipped, active != t);
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! an in-memory list of output files. Nothing here touches the output folder.
 
 mod data;
+mod graph;
 mod highlight;
 mod views;
 
@@ -33,7 +34,7 @@ macro_rules! embedded {
 /// The templates compiled into the binary.
 const TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
     "base.html", "index.html", "actors.html", "actor.html", "sources.html", "source.html",
-    "outlet.html", "404.html", "sitemap.xml", "feed.xml",
+    "outlet.html", "404.html", "sitemap.xml", "feed.xml", "graph.html",
 );
 
 /// The theme assets compiled into the binary, written under `assets/`.
@@ -110,6 +111,7 @@ impl Renderer {
             Page::NotFound,
             Page::Sitemap,
             Page::Feed,
+            Page::Graph,
         ]
         .into_iter()
         .chain((0..site.actors.len()).map(Page::Actor))
@@ -175,6 +177,11 @@ impl Renderer {
                 ("sources.html".to_string(), "sources.html", ctx)
             }
             Page::NotFound => ("404.html".to_string(), "404.html", Context::new()),
+            Page::Graph => {
+                let mut ctx = Context::new();
+                ctx.insert("graph", &graph::view(site, resolved));
+                ("graph.html".to_string(), "graph.html", ctx)
+            }
             Page::Sitemap => (
                 "sitemap.xml".to_string(),
                 "sitemap.xml",
@@ -263,6 +270,7 @@ enum Page {
     NotFound,
     Sitemap,
     Feed,
+    Graph,
     Actor(usize),
     Source(usize),
     Outlet(usize),
@@ -353,6 +361,7 @@ fn sitemap_context(site: &Site) -> Context {
         "index.html".to_string(),
         "actors.html".to_string(),
         "sources.html".to_string(),
+        "graph.html".to_string(),
     ];
     urls.extend(site.actors.iter().map(|a| format!("actors/{}.html", a.id)));
     urls.extend(
