@@ -576,8 +576,8 @@ fn base_url_flag_sets_canonical_links_and_sitemap_locations() {
     let locs: Vec<&str> = locs.collect();
     assert_eq!(
         locs.len(),
-        15,
-        "3 lists, the graph, 6 actors, 4 sources, 1 outlet"
+        16,
+        "3 lists, graph, search, 6 actors, 4 sources, 1 outlet"
     );
     assert!(locs.iter().all(|l| l.starts_with(base)), "{locs:?}");
     assert!(locs.contains(&"https://mirror.example.net/sub/sources/hostile.html"));
@@ -693,4 +693,122 @@ fn a_relation_declared_from_both_ends_is_one_edge() {
     has(&page(&site, "index.html"), "<strong>6</strong> relations");
     let svg = page(&site, "graph.html");
     assert_eq!(svg.matches("<line class=\"edge").count(), 6);
+}
+
+/// The search index of a built site, as the JSON inside `assets/search-index.js`.
+fn search_index(site: &TempDir) -> Value {
+    let script = page(site, "assets/search-index.js");
+    let json = script
+        .strip_prefix("window.DOSSIER_SEARCH = ")
+        .and_then(|s| s.strip_suffix(";\n"))
+        .expect("a script that assigns the index");
+    serde_json::from_str(json).expect("JSON")
+}
+
+#[test]
+fn search_page_loads_a_script_index_of_every_actor_and_source() {
+    let site = built();
+    let html = page(&site, "search.html");
+    has(&html, "<form id=\"search-form\" class=\"search-form\" action=\"search.html\" method=\"get\" role=\"search\">");
+    has(&html, "<script src=\"assets/search-index.js\"></script>");
+    has(&html, "<script src=\"assets/search.js\"></script>");
+    let noscript = between(&html, "<noscript>", "</noscript>");
+    assert!(noscript.contains("href=\"actors.html\""), "{noscript}");
+
+    let index = search_index(&site);
+    let paths: Vec<&str> = array(&index["docs"])
+        .iter()
+        .map(|d| d[1].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 10, "6 actors, 4 sources: {paths:?}");
+    for path in &paths {
+        assert!(site.path().join("public").join(path).is_file(), "{path}");
+    }
+    let terms = array(&index["terms"]);
+    let words: Vec<&str> = terms.iter().map(|t| t[0].as_str().unwrap()).collect();
+    let mut sorted = words.clone();
+    sorted.sort_unstable();
+    assert_eq!(words, sorted, "sorted, for prefix search");
+    let postings = |word: &str| -> Vec<(String, u64)> {
+        let term = terms
+            .iter()
+            .find(|t| t[0] == word)
+            .unwrap_or_else(|| panic!("no {word}"));
+        let list = array(&term[1]);
+        list.chunks(2)
+            .map(|p| {
+                (
+                    paths[p[0].as_u64().unwrap() as usize].to_string(),
+                    p[1].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    // A word of an article body only (not its title or summary) finds the article.
+    let offensive = postings("offensive");
+    assert!(
+        offensive
+            .iter()
+            .any(|(p, _)| p == "sources/front-offensive.html"),
+        "{offensive:?}"
+    );
+    // A name weighs more in its actor's entry than in a passing mention.
+    let rostam = postings("rostam");
+    let actor = rostam
+        .iter()
+        .find(|(p, _)| p == "actors/amir-rostam.html")
+        .expect("actor");
+    assert!(
+        rostam.iter().all(|(p, w)| p == &actor.0 || w < &actor.1),
+        "{rostam:?}"
+    );
+    // Stop words are not indexed; case and apostrophes are folded.
+    assert!(!words.contains(&"the") && !words.contains(&"The"));
+    assert!(words.contains(&"sharq"), "Kata'ib al-Sharq");
+}
+
+#[test]
+fn search_script_ranks_matches_with_node_when_it_is_installed() {
+    // `.ci/run` installs Node.js, so CI always runs this; elsewhere it needs `node`.
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: node is not installed (.ci/run installs it)");
+        return;
+    }
+    let site = built();
+    let public = site.path().join("public");
+    let harness = format!(
+        "global.window = {{}}; require({index:?}); const s = require({script:?});\n\
+         const q = (text) => s.query(window.DOSSIER_SEARCH, text).map(r => window.DOSSIER_SEARCH.docs[r.doc][1]);\n\
+         console.log(JSON.stringify({{rostam: q('Rostam'), prefix: q('offens'), both: q('kestan rostam'),\n\
+           marks: q('RÓSTAM'), none: q('zzzz'), stop: q('the of')}}));",
+        index = public.join("assets/search-index.js"),
+        script = public.join("assets/search.js"),
+    );
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(harness)
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(found["rostam"][0], "actors/amir-rostam.html", "{found}");
+    assert!(array(&found["rostam"]).contains(&json!("sources/front-offensive.html")));
+    assert!(
+        array(&found["prefix"]).contains(&json!("sources/front-offensive.html")),
+        "{found}"
+    );
+    // Every word must match: fewer results than either word alone.
+    let both = array(&found["both"]).len();
+    assert!(both > 0 && both < array(&found["rostam"]).len(), "{found}");
+    assert_eq!(found["marks"], found["rostam"], "case and accents folded");
+    assert_eq!(found["none"], json!([]));
+    assert_eq!(found["stop"], json!([]));
 }

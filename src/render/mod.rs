@@ -4,6 +4,7 @@
 mod data;
 mod graph;
 mod highlight;
+mod search;
 mod views;
 
 use std::path::Path;
@@ -35,10 +36,11 @@ macro_rules! embedded {
 const TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
     "base.html", "index.html", "actors.html", "actor.html", "sources.html", "source.html",
     "outlet.html", "404.html", "sitemap.xml", "feed.xml", "graph.html",
+    "search.html",
 );
 
 /// The theme assets compiled into the binary, written under `assets/`.
-const THEME: &[(&str, &[u8])] = embedded!("theme": "style.css");
+const THEME: &[(&str, &[u8])] = embedded!("theme": "style.css", "search.js");
 
 /// How many sources and actors the front page lists.
 const FRONT_PAGE_ITEMS: usize = 10;
@@ -112,6 +114,7 @@ impl Renderer {
             Page::Sitemap,
             Page::Feed,
             Page::Graph,
+            Page::Search,
         ]
         .into_iter()
         .chain((0..site.actors.len()).map(Page::Actor))
@@ -140,6 +143,7 @@ impl Renderer {
             return Err(errors);
         }
         files.extend(data::files(site, resolved));
+        files.push(search::index_file(site, resolved));
         files.push(OutputFile {
             path: ".nojekyll".into(),
             bytes: Vec::new(),
@@ -177,6 +181,7 @@ impl Renderer {
                 ("sources.html".to_string(), "sources.html", ctx)
             }
             Page::NotFound => ("404.html".to_string(), "404.html", Context::new()),
+            Page::Search => ("search.html".to_string(), "search.html", Context::new()),
             Page::Graph => {
                 let mut ctx = Context::new();
                 ctx.insert("graph", &graph::view(site, resolved));
@@ -271,6 +276,7 @@ enum Page {
     Sitemap,
     Feed,
     Graph,
+    Search,
     Actor(usize),
     Source(usize),
     Outlet(usize),
@@ -362,6 +368,7 @@ fn sitemap_context(site: &Site) -> Context {
         "actors.html".to_string(),
         "sources.html".to_string(),
         "graph.html".to_string(),
+        "search.html".to_string(),
     ];
     urls.extend(site.actors.iter().map(|a| format!("actors/{}.html", a.id)));
     urls.extend(
