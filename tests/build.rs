@@ -784,7 +784,7 @@ fn search_script_ranks_matches_with_node_when_it_is_installed() {
         "global.window = {{}}; require({index:?}); const s = require({script:?});\n\
          const q = (text) => s.query(window.DOSSIER_SEARCH, text).map(r => window.DOSSIER_SEARCH.docs[r.doc][1]);\n\
          console.log(JSON.stringify({{rostam: q('Rostam'), prefix: q('offens'), both: q('kestan rostam'),\n\
-           marks: q('RÓSTAM'), none: q('zzzz'), stop: q('the of')}}));",
+           marks: q('RÓSTAM'), none: q('zzzz'), stop: q('the of'), named: q('Kestan')}}));",
         index = public.join("assets/search-index.js"),
         script = public.join("assets/search.js"),
     );
@@ -809,6 +809,10 @@ fn search_script_ranks_matches_with_node_when_it_is_installed() {
     let both = array(&found["both"]).len();
     assert!(both > 0 && both < array(&found["rostam"]).len(), "{found}");
     assert_eq!(found["marks"], found["rostam"], "case and accents folded");
+    assert_eq!(
+        found["named"][0], "actors/kestan.html",
+        "the actor so named first"
+    );
     assert_eq!(found["none"], json!([]));
     assert_eq!(found["stop"], json!([]));
 }

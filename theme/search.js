@@ -2,7 +2,8 @@
 // Terms are folded as the index folds them (src/render/search.rs): NFKD, marks dropped,
 // lowercased, split at anything but letters and digits, stop words dropped. Every word
 // of the query must match; each matches whole index terms and, with half the weight,
-// terms it begins (so results come while typing).
+// terms it begins (so results come while typing). A word scores idf × (1 + ln weight),
+// and a document whose name or title is exactly the query scores four times that.
 (function () {
   "use strict";
   var STOP = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has",
@@ -42,7 +43,8 @@
       var exact = term === word ? 1 : 0.5;
       for (var j = 0; j < postings.length; j += 2) {
         var doc = postings[j];
-        found.set(doc, (found.get(doc) || 0) + postings[j + 1] * idf * exact);
+        // Repeats count less and less (1 + ln w): a name outweighs a dozen passing mentions.
+        found.set(doc, (found.get(doc) || 0) + (1 + Math.log(postings[j + 1])) * idf * exact);
       }
     }
     return found;
@@ -62,8 +64,13 @@
       });
       total = both;
     });
+    // A document named exactly as the query (the actor "Hamas" for "hamas") comes first.
+    var whole = words.join(" ");
     var results = [];
-    total.forEach(function (score, doc) { results.push({ doc: doc, score: score }); });
+    total.forEach(function (score, doc) {
+      var named = tokens(index.docs[doc][2]).join(" ") === whole;
+      results.push({ doc: doc, score: named ? score * 4 : score });
+    });
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     return results;
   }
