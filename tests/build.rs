@@ -816,3 +816,11 @@ fn search_script_ranks_matches_with_node_when_it_is_installed() {
     assert_eq!(found["none"], json!([]));
     assert_eq!(found["stop"], json!([]));
 }
+
+#[test]
+fn front_page_counts_agree_in_number_and_lead_to_the_graph() {
+    let site = built();
+    let index = page(&site, "index.html");
+    has(&index, "<strong>1</strong> outlet</li>");
+    has(&index, "<a href=\"graph.html\"><strong>6</strong> relations</a>");
+}
