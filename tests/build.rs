@@ -822,5 +822,8 @@ fn front_page_counts_agree_in_number_and_lead_to_the_graph() {
     let site = built();
     let index = page(&site, "index.html");
     has(&index, "<strong>1</strong> outlet</li>");
-    has(&index, "<a href=\"graph.html\"><strong>6</strong> relations</a>");
+    has(
+        &index,
+        "<a href=\"graph.html\"><strong>6</strong> relations</a>",
+    );
 }

@@ -89,9 +89,8 @@ pub fn view<'a>(site: &'a Site, resolved: &Resolved) -> GraphView<'a> {
             Edge { from, to, kind }
         })
         .collect();
-    // The same relation declared from both ends (`backs` here, `backed-by` there) is one edge.
+    // `declared_edges` already counts a relation declared from both ends once.
     edges.sort_by_key(|e| (order(e.kind), e.from, e.to));
-    edges.dedup_by_key(|e| (e.kind, e.from, e.to));
 
     let mut related = vec![false; site.actors.len()];
     for e in &edges {

@@ -90,7 +90,7 @@ impl Renderer {
             .collect();
         assets.push((
             "syntax.css".to_string(),
-            highlight::stylesheet().into_bytes(),
+            highlight::stylesheet().as_bytes().to_vec(),
         ));
         if errors.is_empty() {
             Ok(Renderer { tera, assets })
