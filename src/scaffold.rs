@@ -21,6 +21,9 @@ summary: ""   # one neutral line, plain text
 # description: |   # Markdown; [[actor-id]] links to another actor; attribute claims to their sources
 #   ...
 # founded: 1982   # YYYY, YYYY-MM or YYYY-MM-DD, only when certain (persons: born:)
+# dissolved: 2024   # when it ceased to exist (persons: died:)
+# reviewed: 2026-11-21   # the day you last checked the whole profile against its sources
+# sort_name: "Nasrallah, Hassan"   # how listings sort it, when not the name (persons: surname first)
 # country: lebanon   # an actor id
 relations: []   # typed relations; write one side, the inverse shows on the other actor
 #  - type: backed-by   # ally-of, opposes, backed-by, backs, member-of, has-member, part-of, has-part, leader-of, led-by

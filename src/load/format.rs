@@ -96,9 +96,23 @@ pub struct RawActor {
     /// For organizations and states.
     #[schemars(with = "Option<DateScalar>")]
     founded: Option<Spanned<DateScalar>>,
+    /// For organizations, states and coalitions that no longer exist.
+    #[schemars(with = "Option<DateScalar>")]
+    dissolved: Option<Spanned<DateScalar>>,
     /// For persons.
     #[schemars(with = "Option<DateScalar>")]
     born: Option<Spanned<DateScalar>>,
+    /// For persons who have died.
+    #[schemars(with = "Option<DateScalar>")]
+    died: Option<Spanned<DateScalar>>,
+    /// The day a contributor last checked the whole profile: YYYY-MM-DD.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    )]
+    reviewed: Option<Spanned<DateScalar>>,
+    /// How listings sort the actor, e.g. "Nasrallah, Hassan" (default: the name; a person's last word first).
+    sort_name: Option<String>,
     /// An actor id.
     #[schemars(with = "Option<String>")]
     country: Option<Spanned<String>>,
@@ -199,6 +213,20 @@ impl<'a> Checker<'a> {
             ));
         }
         date
+    }
+
+    /// A date that must name a day (`reviewed`).
+    fn full_date(&mut self, value: &Option<Spanned<DateScalar>>) -> Option<PartialDate> {
+        let date = self.date(value)?;
+        if date.day.is_none() {
+            let spanned = value.as_ref().expect("a date was parsed");
+            self.errors.push(self.doc.error_at(
+                spanned,
+                format!("`{date}` names no day: write the full date, YYYY-MM-DD"),
+            ));
+            return None;
+        }
+        Some(date)
     }
 
     fn web_url(&mut self, value: &Option<Spanned<String>>) -> Option<String> {
@@ -307,6 +335,13 @@ impl<'a> Checker<'a> {
             description: raw.description.as_ref().map(|d| self.doc.located(d)),
             founded: self.date(&raw.founded),
             born: self.date(&raw.born),
+            died: self.date(&raw.died),
+            dissolved: self.date(&raw.dissolved),
+            reviewed: self.full_date(&raw.reviewed),
+            sort_name: raw
+                .sort_name
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
             country: raw.country.as_ref().map(|c| self.doc.located(c)),
             relations,
             links: links.unwrap_or_default(),

@@ -138,7 +138,13 @@ pub struct Actor {
     /// Markdown; `[[id]]` links are checked where the description starts.
     pub description: Option<Located<String>>,
     pub founded: Option<PartialDate>,
+    pub dissolved: Option<PartialDate>,
     pub born: Option<PartialDate>,
+    pub died: Option<PartialDate>,
+    /// The day a contributor last checked the whole profile.
+    pub reviewed: Option<PartialDate>,
+    /// How listings sort the actor (`Nasrallah, Hassan`); see [`Actor::sort_key`].
+    pub sort_name: Option<String>,
     pub country: Option<Located<String>>,
     pub relations: Vec<Relation>,
     pub links: Links,
@@ -148,6 +154,18 @@ pub struct Actor {
 
 impl Actor {
     /// The name followed by every alias: all the strings matched in article text.
+    /// The key listings sort by: `sort_name`, else a person's last word first, else the name.
+    pub fn sort_key(&self) -> String {
+        if let Some(s) = &self.sort_name {
+            return s.to_lowercase();
+        }
+        let name = self.name.value.as_str();
+        match (self.kind, name.rsplit_once(' ')) {
+            (ActorKind::Person, Some((first, last))) => format!("{last}, {first}").to_lowercase(),
+            _ => name.to_lowercase(),
+        }
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &Located<String>> {
         std::iter::once(&self.name).chain(&self.aliases)
     }

@@ -129,6 +129,9 @@ pub struct ActorPage<'a> {
     pub description_html: Option<&'a str>,
     pub founded: Option<String>,
     pub born: Option<String>,
+    pub dissolved: Option<String>,
+    pub died: Option<String>,
+    pub reviewed: Option<String>,
     pub country: Option<ActorRef<'a>>,
     pub links: Vec<LinkView<'a>>,
     pub relation_groups: Vec<RelationGroup<'a>>,
@@ -228,6 +231,9 @@ pub fn actor_page<'a>(
         description_html: resolved.descriptions[i].as_deref(),
         founded: date(a.founded),
         born: date(a.born),
+        dissolved: date(a.dissolved),
+        died: date(a.died),
+        reviewed: date(a.reviewed),
         country: a
             .country
             .as_ref()
