@@ -1,18 +1,16 @@
 //! dossier: a folder of articles (Markdown) and actor profiles (YAML) in, a cross-linked
-//! static site out. The stages are `load` → `resolve` → `render` → `output`.
+//! static site out. The stages, one module each: [`load`] → [`resolve`] → [`lint`] →
+//! [`render`] → [`write`]; [`pipeline`] runs them in order and [`cmd`] holds the commands.
 
 pub mod cli;
+pub mod cmd;
 pub mod diagnostic;
+pub mod lint;
 pub mod load;
-pub mod markdown;
-pub mod mentions;
 pub mod model;
-pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
-pub mod schema;
-pub mod serve;
 pub mod text;
-pub mod warnings;
+pub mod write;

@@ -1,11 +1,12 @@
-//! The build as a list of stages: load → resolve → render (→ write, in the command).
+//! The build as a list of stages: load → resolve → lint → render → write.
+//!
+//! Every stage collects all of its problems; a run reports the errors of every stage it
+//! reached (content, templates and `--base-url` alike) at once.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use indicatif::ProgressBar;
-
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{self, Diagnostic};
 use crate::model::Site;
 use crate::render::{OutputFile, Renderer};
 use crate::resolve::{self, Resolved};
@@ -27,30 +28,39 @@ pub fn site_dir(content: &Path) -> PathBuf {
     }
 }
 
-/// Load and resolve: everything `check` validates. Warnings come with a successful result.
+/// Load, resolve and lint: everything `check` validates. Warnings come with a success.
 pub fn check(content: &Path) -> Result<Checked, Vec<Diagnostic>> {
     let started = Instant::now();
-    let (site, mut errors) = crate::load::load(content);
+    let (site, load_errors) = crate::load::load(content);
     let loaded = started.elapsed();
     // Resolve even after load errors, so that one run reports the problems of both stages.
-    let resolved = match resolve::resolve(&site) {
+    let resolved = resolve::resolve(&site);
+    let timings = vec![("load", loaded), ("resolve", started.elapsed() - loaded)];
+    finish(site, load_errors, resolved, timings)
+}
+
+/// The end of [`check`], given the outcome of load and resolve: every error of both, or
+/// the resolved site with its warnings.
+pub fn finish(
+    site: Site,
+    mut errors: Vec<Diagnostic>,
+    resolved: Result<Resolved, Vec<Diagnostic>>,
+    mut timings: Vec<(&'static str, Duration)>,
+) -> Result<Checked, Vec<Diagnostic>> {
+    let resolved = match resolved {
         Ok(resolved) if errors.is_empty() => resolved,
         Ok(_) => return Err(errors),
         Err(more) => {
             errors.extend(more);
-            crate::diagnostic::sort(&mut errors);
+            diagnostic::sort(&mut errors);
             errors.dedup();
             return Err(errors);
         }
     };
-    let resolved_at = started.elapsed();
-    let mut warnings = crate::warnings::warnings(&site, &resolved);
-    crate::diagnostic::sort(&mut warnings);
-    let timings = vec![
-        ("load", loaded),
-        ("resolve", resolved_at - loaded),
-        ("warnings", started.elapsed() - resolved_at),
-    ];
+    let started = Instant::now();
+    let mut warnings = crate::lint::warnings(&site, &resolved);
+    diagnostic::sort(&mut warnings);
+    timings.push(("lint", started.elapsed()));
     Ok(Checked {
         site,
         resolved,
@@ -59,42 +69,50 @@ pub fn check(content: &Path) -> Result<Checked, Vec<Diagnostic>> {
     })
 }
 
-/// The whole site in memory; `base_url` overrides `site.yaml`'s.
+/// Everything a build needs before it renders: the checked site with `base_url` (which
+/// overrides `site.yaml`'s) applied, and the templates. Errors of the content, the
+/// templates and the base URL are reported together.
+pub fn prepare(
+    content: &Path,
+    base_url: Option<&str>,
+) -> Result<(Checked, Renderer), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let base_url = base_url.and_then(|url| match check_url(url, UrlUse::Web) {
+        Ok(()) => Some(with_trailing_slash(url)),
+        Err(e) => {
+            errors.push(Diagnostic::file_error(Path::new("--base-url"), e));
+            None
+        }
+    });
+    let renderer = Renderer::new(&site_dir(content)).map_err(|e| errors.extend(e));
+    let checked = check(content).map_err(|e| errors.extend(e));
+    match (checked, renderer) {
+        (Ok(mut checked), Ok(renderer)) if errors.is_empty() => {
+            if let Some(url) = base_url {
+                checked.site.config.base_url = Some(url);
+            }
+            Ok((checked, renderer))
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The whole site in memory (for `serve` and tests); `base_url` overrides `site.yaml`'s.
 pub fn build(
     content: &Path,
     base_url: Option<&str>,
 ) -> Result<(Checked, Vec<OutputFile>), Vec<Diagnostic>> {
-    build_with_progress(content, base_url, &ProgressBar::hidden())
+    let (mut checked, renderer) = prepare(content, base_url)?;
+    let started = Instant::now();
+    let files = renderer.render(&checked.site, &checked.resolved)?;
+    checked.timings.push(("render", started.elapsed()));
+    Ok((checked, files))
 }
 
-/// [`build`], advancing `progress` by one for each page rendered.
-pub fn build_with_progress(
-    content: &Path,
-    base_url: Option<&str>,
-    progress: &ProgressBar,
-) -> Result<(Checked, Vec<OutputFile>), Vec<Diagnostic>> {
-    let renderer = Renderer::new(&site_dir(content));
-    let mut checked = check(content);
-    if let (Ok(c), Some(url)) = (&mut checked, base_url) {
-        check_url(url, UrlUse::Web)
-            .map_err(|e| vec![Diagnostic::file_error(Path::new("--base-url"), e)])?;
-        c.site.config.base_url = Some(if url.ends_with('/') {
-            url.to_string()
-        } else {
-            format!("{url}/")
-        });
-    }
-    match (checked, renderer) {
-        (Ok(mut checked), Ok(renderer)) => {
-            let started = Instant::now();
-            let files = renderer.render(&checked.site, &checked.resolved, progress)?;
-            checked.timings.push(("render", started.elapsed()));
-            Ok((checked, files))
-        }
-        (Err(mut a), Err(b)) => {
-            a.extend(b);
-            Err(a)
-        }
-        (Err(e), _) | (_, Err(e)) => Err(e),
+pub fn with_trailing_slash(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
     }
 }

@@ -185,7 +185,7 @@ fn quiet_prints_nothing_on_success_and_verbose_prints_stages() {
     let o = run(site.path(), &["build", "--verbose"]);
     assert_ok(&o);
     let out = stdout(&o);
-    for stage in ["load", "resolve", "render", "write"] {
+    for stage in ["load", "resolve", "lint", "render", "swap"] {
         assert!(out.contains(&format!("  {stage}")), "{out}");
     }
     assert!(out.contains("built "));

@@ -3,6 +3,7 @@
 
 mod files;
 pub mod format;
+pub mod schema;
 mod yaml;
 
 use std::collections::BTreeMap;

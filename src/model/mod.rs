@@ -1,9 +1,11 @@
 //! The content as plain data: no IO, so tests can build a site without a disk.
 
 mod date;
+mod index;
 mod relation;
 
 pub use date::PartialDate;
+pub use index::{ActorIx, Index, Indexed, OutletIx, SourceIx};
 pub use relation::{Relation, RelationType};
 
 use std::collections::BTreeSet;

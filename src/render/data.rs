@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::OutputFile;
-use crate::model::Site;
+use crate::model::{ActorIx, Site, SourceIx};
 use crate::resolve::Resolved;
 
 #[derive(Serialize)]
@@ -72,14 +72,16 @@ struct GraphEdge<'a> {
     kind: &'static str,
 }
 
-pub fn files(site: &Site, resolved: &Resolved) -> Vec<OutputFile> {
-    let source_id = |s: usize| site.sources[s].id.as_str();
+/// `data/actors.json`: every actor with its mentions (by source id) and relations.
+pub fn actors(site: &Site, resolved: &Resolved) -> OutputFile {
+    let source_id = |s: SourceIx| site.sources[s].id.as_str();
     let actors: Vec<ActorJson> = site
         .actors
         .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let mut mentions: Vec<MentionJson> = resolved.backlinks[i]
+        .zip(&resolved.actors)
+        .map(|(a, r)| {
+            let mut mentions: Vec<MentionJson> = r
+                .backlinks
                 .iter()
                 .map(|b| MentionJson {
                     source: source_id(b.source),
@@ -95,7 +97,8 @@ pub fn files(site: &Site, resolved: &Resolved) -> Vec<OutputFile> {
                 aliases: a.aliases.iter().map(|x| x.value.as_str()).collect(),
                 summary: a.summary.as_deref(),
                 mentions,
-                relations: resolved.relations[i]
+                relations: r
+                    .relations
                     .iter()
                     .map(|e| RelationJson {
                         kind: e.kind.as_str(),
@@ -109,50 +112,51 @@ pub fn files(site: &Site, resolved: &Resolved) -> Vec<OutputFile> {
             }
         })
         .collect();
+    json("data/actors.json", &actors)
+}
+
+/// `data/sources.json`: every source's metadata and the actors it mentions.
+pub fn sources(site: &Site, resolved: &Resolved) -> OutputFile {
     let sources: Vec<SourceJson> = site
         .sources
         .iter()
-        .enumerate()
-        .map(|(i, s)| SourceJson {
+        .zip(&resolved.sources)
+        .map(|(s, r)| SourceJson {
             id: &s.id,
             title: &s.title,
             date: s.date.map(|d| d.to_string()),
             outlet: s.outlet.as_ref().map(|o| o.value.as_str()),
             url: s.url.as_deref(),
             author: s.author.as_deref(),
-            actors: resolved.docs[i]
-                .actors
-                .iter()
+            actors: (r.doc.actors.iter())
                 .map(|&(a, c)| (site.actors[a].id.as_str(), c))
                 .collect(),
         })
         .collect();
+    json("data/sources.json", &sources)
+}
+
+/// `data/graph.json`: actors as nodes, each declared relation once as an edge.
+pub fn graph(site: &Site, resolved: &Resolved) -> OutputFile {
     let graph = Graph {
-        nodes: site
-            .actors
-            .iter()
-            .enumerate()
-            .map(|(i, a)| Node {
+        nodes: (site.actors.iter().zip(&resolved.actors))
+            .map(|(a, r)| Node {
                 id: &a.id,
                 name: &a.name.value,
                 kind: a.kind.as_str(),
-                mentions: resolved.mention_totals[i],
+                mentions: r.mention_total,
             })
             .collect(),
         edges: resolved
             .declared_edges()
-            .map(|(i, e)| GraphEdge {
+            .map(|(i, e): (ActorIx, _)| GraphEdge {
                 source: &site.actors[i].id,
                 target: &site.actors[e.other].id,
                 kind: e.kind.as_str(),
             })
             .collect(),
     };
-    vec![
-        json("data/actors.json", &actors),
-        json("data/sources.json", &sources),
-        json("data/graph.json", &graph),
-    ]
+    json("data/graph.json", &graph)
 }
 
 fn json<T: Serialize>(path: &str, value: &T) -> OutputFile {

@@ -86,7 +86,11 @@ pub fn view<'a>(site: &'a Site, resolved: &Resolved) -> GraphView<'a> {
         .map(|(i, e)| {
             let (kind, flipped) = e.kind.active();
             let (from, to) = if flipped { (e.other, i) } else { (i, e.other) };
-            Edge { from, to, kind }
+            Edge {
+                from: from.get(),
+                to: to.get(),
+                kind,
+            }
         })
         .collect();
     // `declared_edges` already counts a relation declared from both ends once.
@@ -236,10 +240,10 @@ fn draw(site: &Site, resolved: &Resolved, nodes: &[usize], edges: &[Edge]) -> St
     }
     let links: Vec<(usize, usize)> = edges.iter().map(|e| (slot[e.from], slot[e.to])).collect();
     let pos = layout(nodes.len(), &links);
-    let radius = |a: usize| 5.0 + (resolved.mention_totals[a] as f64).sqrt().min(9.0);
+    let radius = |a: usize| 5.0 + (resolved.actors[a].mention_total as f64).sqrt().min(9.0);
     let mut labelled: Vec<usize> = nodes.to_vec();
     if labelled.len() > LABELS_SHOWN {
-        labelled.sort_by_key(|&a| (std::cmp::Reverse(resolved.mention_totals[a]), a));
+        labelled.sort_by_key(|&a| (std::cmp::Reverse(resolved.actors[a].mention_total), a));
         labelled.truncate(LABELS_SHOWN);
     }
     let mut show_label = vec![false; site.actors.len()];
@@ -310,7 +314,7 @@ fn draw(site: &Site, resolved: &Resolved, nodes: &[usize], edges: &[Edge]) -> St
             actor.id,
             actor.kind.as_str(),
             actor.kind.as_str(),
-            resolved.mention_totals[a],
+            resolved.actors[a].mention_total,
         );
         if show_label[a] {
             // Labels of the right-hand third run leftwards, so they stay in the box.

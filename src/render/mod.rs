@@ -14,7 +14,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{ActorKind, Site};
+use crate::model::{ActorIx, ActorKind, OutletIx, Site, SourceIx};
 use crate::resolve::Resolved;
 use crate::text::escape_html;
 use views::{ActorRef, SiteView, SourceRef};
@@ -99,14 +99,10 @@ impl Renderer {
         }
     }
 
-    /// Every page, data file and asset of the site.
-    pub fn render(
-        &self,
-        site: &Site,
-        resolved: &Resolved,
-        progress: &indicatif::ProgressBar,
-    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        let jobs: Vec<Page> = [
+    /// Every file of the site, as jobs that render independently: pages first (the
+    /// per-entity ones are most of the work), then data, search and assets.
+    pub fn jobs(&self, site: &Site) -> Vec<Page> {
+        let mut jobs = vec![
             Page::Index,
             Page::Actors,
             Page::Sources,
@@ -115,47 +111,94 @@ impl Renderer {
             Page::Feed,
             Page::Graph,
             Page::Search,
-        ]
-        .into_iter()
-        .chain((0..site.actors.len()).map(Page::Actor))
-        .chain((0..site.sources.len()).map(Page::Source))
-        .chain((0..site.outlets.len()).map(Page::Outlet))
-        .collect();
-        progress.set_length(jobs.len() as u64);
-        let pages: Vec<Result<OutputFile, Diagnostic>> = jobs
+        ];
+        jobs.extend(ActorIx::all(site.actors.len()).map(Page::Actor));
+        jobs.extend(SourceIx::all(site.sources.len()).map(Page::Source));
+        jobs.extend(OutletIx::all(site.outlets.len()).map(Page::Outlet));
+        jobs.extend([
+            Page::ActorsJson,
+            Page::SourcesJson,
+            Page::GraphJson,
+            Page::SearchIndex,
+            Page::NoJekyll,
+        ]);
+        jobs.extend((0..self.assets.len()).map(Page::Asset));
+        jobs
+    }
+
+    /// Renders `jobs` in parallel, handing each file to `sink` as soon as it is made
+    /// (so a build never holds the whole site in memory). Every failure is returned.
+    pub fn render_into(
+        &self,
+        site: &Site,
+        resolved: &Resolved,
+        jobs: &[Page],
+        sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+        progress: &indicatif::ProgressBar,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let errors: Vec<Diagnostic> = jobs
             .par_iter()
-            .map(|job| {
-                let page = self.page(site, resolved, *job);
+            .filter_map(|&job| {
+                let done = self.render_one(site, resolved, job).and_then(sink);
                 progress.inc(1);
-                page
+                done.err()
             })
             .collect();
-        progress.finish_and_clear();
-        let mut files = Vec::with_capacity(pages.len() + 8);
-        let mut errors = Vec::new();
-        for page in pages {
-            match page {
-                Ok(file) => files.push(file),
-                Err(e) => errors.push(e),
-            }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        files.extend(data::files(site, resolved));
-        files.push(search::index_file(site, resolved));
-        files.push(OutputFile {
-            path: ".nojekyll".into(),
-            bytes: Vec::new(),
-        });
-        for (name, bytes) in &self.assets {
-            files.push(OutputFile {
-                path: format!("assets/{name}"),
-                bytes: bytes.clone(),
-            });
-        }
+    }
+
+    /// The whole site in memory, sorted by path (for `serve` and tests).
+    pub fn render(
+        &self,
+        site: &Site,
+        resolved: &Resolved,
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let files = std::sync::Mutex::new(Vec::new());
+        let sink = |file: OutputFile| {
+            files
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(file);
+            Ok(())
+        };
+        let hidden = indicatif::ProgressBar::hidden();
+        self.render_into(site, resolved, &self.jobs(site), &sink, &hidden)?;
+        let mut files = files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
+    }
+
+    /// One file of the site.
+    pub fn render_one(
+        &self,
+        site: &Site,
+        resolved: &Resolved,
+        job: Page,
+    ) -> Result<OutputFile, Diagnostic> {
+        match job {
+            Page::ActorsJson => Ok(data::actors(site, resolved)),
+            Page::SourcesJson => Ok(data::sources(site, resolved)),
+            Page::GraphJson => Ok(data::graph(site, resolved)),
+            Page::SearchIndex => Ok(search::index_file(site, resolved)),
+            Page::NoJekyll => Ok(OutputFile {
+                path: ".nojekyll".into(),
+                bytes: Vec::new(),
+            }),
+            Page::Asset(i) => {
+                let (name, bytes) = &self.assets[i];
+                Ok(OutputFile {
+                    path: format!("assets/{name}"),
+                    bytes: bytes.clone(),
+                })
+            }
+            page => self.page(site, resolved, page),
+        }
     }
 
     fn page(&self, site: &Site, resolved: &Resolved, page: Page) -> Result<OutputFile, Diagnostic> {
@@ -225,18 +268,20 @@ impl Renderer {
                         country: o
                             .country
                             .as_ref()
-                            .and_then(|c| resolved.actor_index.get(&c.value))
-                            .map(|&c| ActorRef::new(site, resolved, c)),
-                        description_html: resolved.outlet_descriptions[i].as_deref(),
+                            .and_then(|c| resolved.index.actor(&c.value))
+                            .map(|c| ActorRef::new(site, resolved, c)),
+                        description_html: resolved.outlets[i].description_html.as_deref(),
                     },
                 );
-                let list: Vec<SourceRef> = resolved.outlet_sources[i]
+                let list: Vec<SourceRef> = resolved.outlets[i]
+                    .sources
                     .iter()
                     .map(|&s| SourceRef::new(site, resolved, s))
                     .collect();
                 ctx.insert("sources", &list);
                 (format!("outlets/{}.html", o.id), "outlet.html", ctx)
             }
+            other => unreachable!("{other:?} is rendered by render_one"),
         };
         // The 404 page is served at any depth: it links from the site root when that is known.
         let root = match (page, site.config.base_url.as_deref()) {
@@ -267,8 +312,9 @@ impl Renderer {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Page {
+/// One file of the site: a page, a data export, the search index or an asset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Page {
     Index,
     Actors,
     Sources,
@@ -277,9 +323,16 @@ enum Page {
     Feed,
     Graph,
     Search,
-    Actor(usize),
-    Source(usize),
-    Outlet(usize),
+    Actor(ActorIx),
+    Source(SourceIx),
+    Outlet(OutletIx),
+    ActorsJson,
+    SourcesJson,
+    GraphJson,
+    SearchIndex,
+    NoJekyll,
+    /// The theme asset at this position.
+    Asset(usize),
 }
 
 #[derive(Serialize)]
@@ -299,12 +352,13 @@ fn index_context(site: &Site, resolved: &Resolved) -> Context {
         .take(FRONT_PAGE_ITEMS)
         .map(|&s| SourceRef::new(site, resolved, s))
         .collect();
-    let mut top: Vec<usize> = (0..site.actors.len())
-        .filter(|&a| resolved.mention_totals[a] > 0)
+    let total = |a: ActorIx| resolved.actors[a].mention_total;
+    let mut top: Vec<ActorIx> = ActorIx::all(site.actors.len())
+        .filter(|&a| total(a) > 0)
         .collect();
     top.sort_by(|&a, &b| {
-        resolved.mention_totals[b]
-            .cmp(&resolved.mention_totals[a])
+        total(b)
+            .cmp(&total(a))
             .then_with(|| site.actors[a].name.value.cmp(&site.actors[b].name.value))
     });
     let top: Vec<ActorRef> = top
@@ -338,7 +392,7 @@ fn actors_context(site: &Site, resolved: &Resolved) -> Context {
     let groups: Vec<KindGroup> = ActorKind::ALL
         .into_iter()
         .map(|kind| {
-            let mut actors: Vec<ActorRef> = (0..site.actors.len())
+            let mut actors: Vec<ActorRef> = ActorIx::all(site.actors.len())
                 .filter(|&a| site.actors[a].kind == kind)
                 .map(|a| ActorRef::new(site, resolved, a))
                 .collect();

@@ -57,52 +57,6 @@ pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|t| t.chars().count() > 1 && !STOP_WORDS.contains(&t.as_str()))
 }
 
-/// Plain text from the HTML dossier renders (tags dropped, the escapes it writes undone).
-fn plain(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
-        let tag = &rest[open + 1..];
-        let name = tag.trim_start_matches('/');
-        let name = &name[..name
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(name.len())];
-        // Blocks and cells are apart; inline tags (links, emphasis) join their words.
-        if matches!(
-            name,
-            "p" | "li"
-                | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "td"
-                | "th"
-                | "br"
-                | "div"
-                | "blockquote"
-                | "pre"
-                | "tr"
-        ) {
-            text.push(' ');
-        }
-        rest = rest[open..]
-            .find('>')
-            .map_or("", |close| &rest[open + close + 1..]);
-    }
-    text.push_str(rest);
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn excerpt(text: &str) -> String {
     if text.chars().count() <= EXCERPT_CHARS {
         return text.to_string();
@@ -129,7 +83,7 @@ pub fn index_file(site: &Site, resolved: &Resolved) -> OutputFile {
         }
         let summary = a.summary.as_deref().unwrap_or_default();
         add(&mut weights, summary, SUMMARY_WEIGHT);
-        let description = resolved.descriptions[i].as_deref().map(plain);
+        let description = resolved.actors[i].description_text.clone();
         if let Some(d) = &description {
             add(&mut weights, d, 1);
         }
@@ -158,9 +112,11 @@ pub fn index_file(site: &Site, resolved: &Resolved) -> OutputFile {
             s.author.as_deref().unwrap_or_default(),
             SUMMARY_WEIGHT,
         );
-        let body = plain(&resolved.docs[i].body_html);
+        let body = resolved.sources[i].doc.body_text();
         add(&mut weights, &body, 1);
-        let outlet = resolved.source_outlet[i].map(|o| site.outlets[o].name.as_str());
+        let outlet = resolved.sources[i]
+            .outlet
+            .map(|o| site.outlets[o].name.as_str());
         let detail = [s.date.map(|d| d.human()), outlet.map(str::to_string)]
             .into_iter()
             .flatten()
@@ -225,14 +181,6 @@ mod tests {
         );
         let arabic: Vec<String> = terms("حزب الله").collect();
         assert_eq!(arabic, ["حزب", "الله"]);
-    }
-
-    #[test]
-    fn plain_text_undoes_the_html() {
-        assert_eq!(
-            plain("<p id=\"p-1\">A &amp; B said &quot;no&quot; to <a href=\"x\">C</a>.</p>\n<p>&lt;b&gt;</p>"),
-            "A & B said \"no\" to C. <b>"
-        );
     }
 
     #[test]

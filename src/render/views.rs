@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Actor, PartialDate, Site, Source};
+use crate::model::{Actor, ActorIx, PartialDate, Site, Source, SourceIx};
 use crate::resolve::Resolved;
 
 #[derive(Serialize, Clone)]
@@ -24,14 +24,14 @@ pub struct ActorRef<'a> {
 }
 
 impl<'a> ActorRef<'a> {
-    pub fn new(site: &'a Site, resolved: &Resolved, i: usize) -> Self {
+    pub fn new(site: &'a Site, resolved: &Resolved, i: ActorIx) -> Self {
         let a: &Actor = &site.actors[i];
         ActorRef {
             id: &a.id,
             name: &a.name.value,
             kind: a.kind.as_str(),
             summary: a.summary.as_deref(),
-            mentions: resolved.mention_totals[i],
+            mentions: resolved.actors[i].mention_total,
         }
     }
 }
@@ -48,14 +48,14 @@ pub struct SourceRef<'a> {
 }
 
 impl<'a> SourceRef<'a> {
-    pub fn new(site: &'a Site, resolved: &Resolved, i: usize) -> Self {
+    pub fn new(site: &'a Site, resolved: &Resolved, i: SourceIx) -> Self {
         let s: &Source = &site.sources[i];
         SourceRef {
             id: &s.id,
             title: &s.title,
             date: s.date.map(|d| d.to_string()),
             date_human: s.date.map(|d| d.human()),
-            outlet: resolved.source_outlet[i].map(|o| {
+            outlet: resolved.sources[i].outlet.map(|o| {
                 let x = &site.outlets[o];
                 OutletRef {
                     id: &x.id,
@@ -147,10 +147,11 @@ pub struct ActorPage<'a> {
 pub fn actor_page<'a>(
     site: &'a Site,
     resolved: &'a Resolved,
-    i: usize,
+    i: ActorIx,
     yaml_html: String,
 ) -> ActorPage<'a> {
     let a = &site.actors[i];
+    let r = &resolved.actors[i];
     let date = |d: Option<PartialDate>| d.map(|d| d.human());
     let mut links = Vec::new();
     if let Some(w) = &a.links.wikipedia {
@@ -175,7 +176,7 @@ pub fn actor_page<'a>(
         });
     }
     let mut relation_groups: Vec<RelationGroup> = Vec::new();
-    for edge in &resolved.relations[i] {
+    for edge in &r.relations {
         let view = EdgeView {
             actor: ActorRef::new(site, resolved, edge.other),
             declared: edge.declared,
@@ -200,7 +201,8 @@ pub fn actor_page<'a>(
     for g in &mut relation_groups {
         g.edges.sort_by(|x, y| x.actor.name.cmp(y.actor.name));
     }
-    let backlinks = resolved.backlinks[i]
+    let backlinks = r
+        .backlinks
         .iter()
         .map(|b| BacklinkView {
             source: SourceRef::new(site, resolved, b.source),
@@ -208,11 +210,14 @@ pub fn actor_page<'a>(
             passages: b
                 .passages
                 .iter()
-                .map(|p| PassageView {
-                    paragraph: p.paragraph,
-                    before: &p.context.before,
-                    text: &p.context.text,
-                    after: &p.context.after,
+                .map(|&p| {
+                    let m = resolved.passage(b, p);
+                    PassageView {
+                        paragraph: m.paragraph,
+                        before: &m.context.before,
+                        text: &m.context.text,
+                        after: &m.context.after,
+                    }
                 })
                 .collect(),
         })
@@ -228,7 +233,7 @@ pub fn actor_page<'a>(
         kind: a.kind.as_str(),
         aliases: a.aliases.iter().map(|x| x.value.as_str()).collect(),
         summary: a.summary.as_deref(),
-        description_html: resolved.descriptions[i].as_deref(),
+        description_html: r.description_html.as_deref(),
         founded: date(a.founded),
         born: date(a.born),
         dissolved: date(a.dissolved),
@@ -237,13 +242,14 @@ pub fn actor_page<'a>(
         country: a
             .country
             .as_ref()
-            .and_then(|c| resolved.actor_index.get(&c.value))
-            .map(|&c| ActorRef::new(site, resolved, c)),
+            .and_then(|c| resolved.index.actor(&c.value))
+            .map(|c| ActorRef::new(site, resolved, c)),
         links,
         relation_groups,
         backlinks,
-        mention_total: resolved.mention_totals[i],
-        co_mentions: resolved.co_mentions[i]
+        mention_total: r.mention_total,
+        co_mentions: r
+            .co_mentions
             .iter()
             .map(|&(o, count)| CountedActor {
                 actor: ActorRef::new(site, resolved, o),
@@ -253,7 +259,7 @@ pub fn actor_page<'a>(
         profile_sources: a
             .sources
             .iter()
-            .filter_map(|s| resolved.source_index.get(&s.value).copied())
+            .filter_map(|s| resolved.index.source(&s.value))
             .map(|s| SourceRef::new(site, resolved, s))
             .collect(),
         yaml_html,
@@ -281,10 +287,10 @@ pub struct SourcePage<'a> {
     pub cited_by_relations: Vec<CitedRelation<'a>>,
 }
 
-pub fn source_page<'a>(site: &'a Site, resolved: &'a Resolved, i: usize) -> SourcePage<'a> {
+pub fn source_page<'a>(site: &'a Site, resolved: &'a Resolved, i: SourceIx) -> SourcePage<'a> {
     let s = &site.sources[i];
-    let doc = &resolved.docs[i];
-    let citations = &resolved.citations[i];
+    let doc = &resolved.sources[i].doc;
+    let citations = &resolved.sources[i].citations;
     SourcePage {
         source: SourceRef::new(site, resolved, i),
         url: s.url.as_deref(),

@@ -1,221 +1,293 @@
 //! Resolve: check every cross-reference, then derive what the pages show: relations with
 //! their inverses, mentions, backlinks, co-mentions and citations. Collects all errors.
 
+pub mod markdown;
+pub mod mentions;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, did_you_mean, Diagnostic};
-use crate::markdown::{self, Context, Linker, Mention, Problem};
-use crate::mentions::{fold, Matcher};
-use crate::model::{Located, PartialDate, RelationType, Site, SourceFile};
+use crate::model::{
+    ActorIx, Index, Located, OutletIx, PartialDate, RelationType, Site, Source, SourceFile,
+    SourceIx,
+};
+pub use markdown::{Context, TextBlock};
+use markdown::{Linker, Mention, Problem};
+use mentions::{fold, Matcher};
 
 /// A relation as shown on one actor's page: declared there, or the inverse of another's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
     pub kind: RelationType,
-    pub other: usize,
+    pub other: ActorIx,
     pub declared: bool,
     pub since: Option<PartialDate>,
     pub until: Option<PartialDate>,
     pub note: Option<String>,
-    /// Indices of the sources cited for it.
-    pub sources: Vec<usize>,
+    /// The sources cited for it.
+    pub sources: Vec<SourceIx>,
 }
 
 /// A source rendered, with the actors it mentions.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Doc {
     pub title_html: String,
     pub body_html: String,
     /// (actor, mention count), most mentioned first; tagged-only actors have count 0.
-    pub actors: Vec<(usize, u32)>,
+    pub actors: Vec<(ActorIx, u32)>,
     pub mentions: Vec<Mention>,
+    /// The plain text of each numbered block (the title first, as block 0), for search and lint.
+    pub blocks: Vec<TextBlock>,
 }
 
-/// One passage of a source that mentions an actor.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Passage {
-    pub paragraph: u32,
-    pub context: Context,
+impl Doc {
+    /// The body's plain text, a line per block (the title left out).
+    pub fn body_text(&self) -> String {
+        let mut text = String::new();
+        for block in self.blocks.iter().filter(|b| b.paragraph > 0) {
+            text.push_str(&block.text);
+            text.push('\n');
+        }
+        text
+    }
 }
 
 /// Every mention of one actor in one source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backlink {
-    pub source: usize,
+    pub source: SourceIx,
     pub count: u32,
     /// Paragraph numbers, ascending, without repeats (0 is the title).
     pub paragraphs: Vec<u32>,
-    /// One passage per sentence that mentions the actor.
-    pub passages: Vec<Passage>,
+    /// Indices into the source's `Doc::mentions`: the first mention of the actor in each
+    /// sentence that mentions it.
+    pub passages: Vec<u32>,
 }
 
 /// What cites a source as evidence.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Citations {
     /// Actors whose profile lists the source.
-    pub profiles: Vec<usize>,
+    pub profiles: Vec<ActorIx>,
     /// (actor, type, target) of declared relations that cite it.
-    pub relations: Vec<(usize, RelationType, usize)>,
+    pub relations: Vec<(ActorIx, RelationType, ActorIx)>,
 }
 
-/// Everything the renderer needs beyond the site itself.
+/// What resolve derives for one actor.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResolvedActor {
+    /// Declared and inverse relations, by type then other actor.
+    pub relations: Vec<Edge>,
+    /// Newest source first.
+    pub backlinks: Vec<Backlink>,
+    pub mention_total: u32,
+    /// Actors mentioned in the same sources, most shared sources first.
+    pub co_mentions: Vec<(ActorIx, u32)>,
+    pub description_html: Option<String>,
+    /// The description's plain text, from the same Markdown pass (for search).
+    pub description_text: Option<String>,
+}
+
+/// What resolve derives for one source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResolvedSource {
+    pub doc: Doc,
+    pub outlet: Option<OutletIx>,
+    pub citations: Citations,
+}
+
+/// What resolve derives for one outlet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResolvedOutlet {
+    pub description_html: Option<String>,
+    /// Its sources, newest first.
+    pub sources: Vec<SourceIx>,
+}
+
+crate::indexed_by!(ResolvedActor => ActorIx);
+crate::indexed_by!(ResolvedSource => SourceIx);
+crate::indexed_by!(ResolvedOutlet => OutletIx);
+
+/// Everything the renderer needs beyond the site itself: one result per entity.
 #[derive(Debug, Default)]
 pub struct Resolved {
-    pub actor_index: HashMap<String, usize>,
-    pub source_index: HashMap<String, usize>,
-    /// The outlet of each source.
-    pub source_outlet: Vec<Option<usize>>,
-    /// Source indices, newest first (undated last, then by id).
-    pub source_order: Vec<usize>,
-    pub relations: Vec<Vec<Edge>>,
-    pub docs: Vec<Doc>,
-    pub backlinks: Vec<Vec<Backlink>>,
-    pub mention_totals: Vec<u32>,
-    pub co_mentions: Vec<Vec<(usize, u32)>>,
-    pub citations: Vec<Citations>,
-    pub descriptions: Vec<Option<String>>,
-    pub outlet_descriptions: Vec<Option<String>>,
-    /// Per outlet, its sources newest first.
-    pub outlet_sources: Vec<Vec<usize>>,
+    pub index: Index,
+    pub actors: Vec<ResolvedActor>,
+    pub sources: Vec<ResolvedSource>,
+    pub outlets: Vec<ResolvedOutlet>,
+    /// Sources newest first (undated last, then by id).
+    pub source_order: Vec<SourceIx>,
 }
 
 impl Resolved {
     /// Every declared relation once, as `(actor, edge)`: a relation declared on both
     /// sides ("A ally-of B" and "B ally-of A", or "A backs B" and "B backed-by A")
     /// counts for the side with the lower index only.
-    pub fn declared_edges(&self) -> impl Iterator<Item = (usize, &Edge)> {
-        self.relations
-            .iter()
-            .enumerate()
-            .flat_map(move |(i, edges)| {
-                edges
-                    .iter()
-                    .filter(move |e| {
-                        e.declared
-                            && !(e.other < i
-                                && self.relations[e.other].iter().any(|back| {
-                                    back.other == i
-                                        && back.kind == e.kind.inverse()
-                                        && back.declared
-                                }))
-                    })
-                    .map(move |e| (i, e))
-            })
+    pub fn declared_edges(&self) -> impl Iterator<Item = (ActorIx, &Edge)> {
+        self.actors.iter().enumerate().flat_map(move |(i, actor)| {
+            let i = ActorIx::new(i);
+            actor
+                .relations
+                .iter()
+                .filter(move |e| {
+                    e.declared
+                        && !(e.other < i
+                            && self.actors[e.other].relations.iter().any(|back| {
+                                back.other == i && back.kind == e.kind.inverse() && back.declared
+                            }))
+                })
+                .map(move |e| (i, e))
+        })
+    }
+
+    /// The mention a backlink's passage points at.
+    pub fn passage(&self, backlink: &Backlink, passage: u32) -> &Mention {
+        &self.sources[backlink.source].doc.mentions[passage as usize]
     }
 }
 
 /// How many actors an actor page lists as "mentioned alongside".
 const CO_MENTIONS_SHOWN: usize = 10;
 
-/// Resolves a loaded site; every error found is returned at once.
-pub fn resolve(site: &Site) -> Result<Resolved, Vec<Diagnostic>> {
-    let mut errors = Vec::new();
-    let actor_index: HashMap<String, usize> = site
-        .actors
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.clone(), i))
-        .collect();
-    let source_index: HashMap<&str, usize> = site
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-    let outlet_index: HashMap<&str, usize> = site
-        .outlets
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (o.id.as_str(), i))
-        .collect();
+/// The parts of the Markdown pass that depend only on the actors' ids and names: one
+/// automaton and one set of linkers, shared by every source and description.
+pub struct Mentions<'s> {
+    matcher: Matcher,
+    index: HashMap<&'s str, ActorIx>,
+    ids: Vec<&'s str>,
+    names: Vec<&'s str>,
+    unloaded: &'s BTreeSet<String>,
+}
 
-    check_aliases(site, &mut errors);
-    let refs = Refs {
-        actors: &actor_index,
-        sources: &source_index,
-        outlets: &outlet_index,
-    };
-    refs.check(site, &mut errors);
-
-    let ids: Vec<&str> = site.actors.iter().map(|a| a.id.as_str()).collect();
-    let names: Vec<&str> = site.actors.iter().map(|a| a.name.value.as_str()).collect();
-    let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let matcher = Matcher::new(
-        site.actors
-            .iter()
-            .enumerate()
-            .flat_map(|(i, a)| a.names().map(move |n| (i, n.value.as_str()))),
-    );
-    let source_linker = Linker {
-        matcher: Some(&matcher),
-        index: &index,
-        ids: &ids,
-        names: &names,
-        unloaded: &site.unloaded.actors,
-        href_prefix: "../actors/",
-    };
-    let profile_linker = Linker {
-        matcher: None,
-        href_prefix: "",
-        ..source_linker
-    };
-    let outlet_linker = Linker {
-        matcher: None,
-        ..source_linker
-    };
-
-    let rendered: Vec<(Doc, Vec<Diagnostic>)> = site
-        .sources
-        .par_iter()
-        .map(|source| {
-            let (title_html, mut mentions) = markdown::render_plain(&source.title, &source_linker);
-            let body = markdown::render(source.body(), &source_linker, true);
-            mentions.extend(body.mentions);
-            let errors = body
-                .problems
-                .iter()
-                .map(|p| problem_at_offset(&source.file, source.body_offset, p))
-                .collect();
-            let tagged = source
-                .actors
-                .iter()
-                .filter_map(|t| actor_index.get(&t.value).copied());
-            let actors = count_actors(&mentions, tagged);
-            (
-                Doc {
-                    title_html,
-                    body_html: body.html,
-                    actors,
-                    mentions,
-                },
-                errors,
-            )
-        })
-        .collect();
-    let mut docs = Vec::with_capacity(rendered.len());
-    for (doc, doc_errors) in rendered {
-        docs.push(doc);
-        errors.extend(doc_errors);
+impl<'s> Mentions<'s> {
+    pub fn new(site: &'s Site) -> Self {
+        Mentions {
+            matcher: Matcher::new(
+                site.actors
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, a)| a.names().map(move |n| (ActorIx::new(i), n.value.as_str()))),
+            ),
+            index: (site.actors.iter().enumerate())
+                .map(|(i, a)| (a.id.as_str(), ActorIx::new(i)))
+                .collect(),
+            ids: site.actors.iter().map(|a| a.id.as_str()).collect(),
+            names: site.actors.iter().map(|a| a.name.value.as_str()).collect(),
+            unloaded: &site.unloaded.actors,
+        }
     }
 
-    let descriptions = render_descriptions(
-        site.actors
-            .iter()
-            .map(|a| (&a.file, a.description.as_ref())),
-        &profile_linker,
-        &mut errors,
-    );
-    let outlet_descriptions = render_descriptions(
-        site.outlets
-            .iter()
-            .map(|o| (&o.file, o.description.as_ref())),
-        &outlet_linker,
-        &mut errors,
-    );
+    fn linker(&self, automatic: bool, href_prefix: &'static str) -> Linker<'_> {
+        Linker {
+            matcher: automatic.then_some(&self.matcher),
+            index: &self.index,
+            ids: &self.ids,
+            names: &self.names,
+            unloaded: self.unloaded,
+            href_prefix,
+        }
+    }
 
-    let relations = relations(site, &actor_index, &source_index, &mut errors);
+    /// The Markdown pass over one source: its title and body rendered with mentions
+    /// linked, and the problems found, positioned in the file.
+    pub fn source(&self, source: &Source, index: &Index) -> (Doc, Vec<Diagnostic>) {
+        let linker = self.linker(true, "../actors/");
+        let (title_html, title) = markdown::render_plain(&source.title, &linker);
+        let body = markdown::render(source.body(), &linker, true);
+        let errors = body
+            .problems
+            .iter()
+            .map(|p| problem_at_offset(&source.file, source.body_offset, p))
+            .collect();
+        let mut mentions = title.mentions;
+        let sentence_base = title.sentences;
+        mentions.extend(body.mentions.into_iter().map(|mut m| {
+            m.sentence += sentence_base;
+            m
+        }));
+        let mut blocks = title.blocks;
+        blocks.extend(body.blocks);
+        let tagged = source.actors.iter().filter_map(|t| index.actor(&t.value));
+        let actors = count_actors(&mentions, tagged);
+        let doc = Doc {
+            title_html,
+            body_html: body.html,
+            actors,
+            mentions,
+            blocks,
+        };
+        (doc, errors)
+    }
+
+    /// Profile descriptions link `[[id]]` only; actor pages sit beside each other.
+    fn descriptions(
+        &self,
+        site: &Site,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<Option<(String, String)>> {
+        let linker = self.linker(false, "");
+        render_descriptions(
+            site.actors
+                .iter()
+                .map(|a| (&a.file, a.description.as_ref())),
+            &linker,
+            errors,
+        )
+    }
+
+    /// Outlet descriptions link `[[id]]` only, from `outlets/`.
+    fn outlet_descriptions(
+        &self,
+        site: &Site,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<Option<(String, String)>> {
+        let linker = self.linker(false, "../actors/");
+        render_descriptions(
+            site.outlets
+                .iter()
+                .map(|o| (&o.file, o.description.as_ref())),
+            &linker,
+            errors,
+        )
+    }
+}
+
+/// Resolves a loaded site; every error found is returned at once.
+pub fn resolve(site: &Site) -> Result<Resolved, Vec<Diagnostic>> {
+    let mentions = Mentions::new(site);
+    let index = Index::new(site);
+    let docs: Vec<(Doc, Vec<Diagnostic>)> = site
+        .sources
+        .par_iter()
+        .map(|source| mentions.source(source, &index))
+        .collect();
+    resolve_with(site, index, &mentions, docs)
+}
+
+/// The rest of resolve, given the Markdown pass over every source (which `serve` keeps
+/// from one build to the next for the sources that did not change).
+pub fn resolve_with(
+    site: &Site,
+    index: Index,
+    mentions: &Mentions,
+    docs: Vec<(Doc, Vec<Diagnostic>)>,
+) -> Result<Resolved, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    check_aliases(site, &mut errors);
+    Refs { index: &index }.check(site, &mut errors);
+    let mut sources: Vec<ResolvedSource> = Vec::with_capacity(docs.len());
+    for (doc, doc_errors) in docs {
+        errors.extend(doc_errors);
+        sources.push(ResolvedSource {
+            doc,
+            ..ResolvedSource::default()
+        });
+    }
+    let descriptions = mentions.descriptions(site, &mut errors);
+    let outlet_descriptions = mentions.outlet_descriptions(site, &mut errors);
+    let relations = relations(site, &index, &mut errors);
 
     if !errors.is_empty() {
         diagnostic::sort(&mut errors);
@@ -223,62 +295,57 @@ pub fn resolve(site: &Site) -> Result<Resolved, Vec<Diagnostic>> {
         return Err(errors);
     }
 
-    let mut source_order: Vec<usize> = (0..site.sources.len()).collect();
+    let mut source_order: Vec<SourceIx> = SourceIx::all(site.sources.len()).collect();
     source_order.sort_by(|&a, &b| {
         let (a, b) = (&site.sources[a], &site.sources[b]);
         b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id))
     });
-    let rank: Vec<usize> = {
-        let mut rank = vec![0; source_order.len()];
-        for (r, &s) in source_order.iter().enumerate() {
-            rank[s] = r;
-        }
-        rank
-    };
-
-    let (backlinks, mention_totals) = backlinks(site.actors.len(), &docs, &source_order);
-    let co_mentions = co_mentions(site.actors.len(), &docs, &names);
-    let citations = citations(site, &actor_index, &source_index);
-    let mut outlet_sources = vec![Vec::new(); site.outlets.len()];
-    for (i, source) in site.sources.iter().enumerate() {
-        if let Some(o) = source
-            .outlet
-            .as_ref()
-            .and_then(|o| outlet_index.get(o.value.as_str()))
-        {
-            outlet_sources[*o].push(i);
-        }
-    }
-    for list in &mut outlet_sources {
-        list.sort_by_key(|&s| rank[s]);
+    let mut rank = vec![0; source_order.len()];
+    for (r, &s) in source_order.iter().enumerate() {
+        rank[s.get()] = r;
     }
 
-    let source_outlet = site
-        .sources
-        .iter()
-        .map(|s| {
-            s.outlet
-                .as_ref()
-                .and_then(|o| outlet_index.get(o.value.as_str()).copied())
+    let (backlinks, mention_totals) = backlinks(site.actors.len(), &sources, &source_order);
+    let co_mentions = co_mentions(site, &sources);
+    for (s, citations) in citations(site, &index).into_iter().enumerate() {
+        let source = &mut sources[s];
+        source.citations = citations;
+        source.outlet = (site.sources[s].outlet.as_ref()).and_then(|o| index.outlet(&o.value));
+    }
+    let mut outlets: Vec<ResolvedOutlet> = outlet_descriptions
+        .into_iter()
+        .map(|description| ResolvedOutlet {
+            description_html: description.map(|(html, _)| html),
+            sources: Vec::new(),
         })
         .collect();
+    for &s in &source_order {
+        if let Some(o) = sources[s].outlet {
+            outlets[o].sources.push(s);
+        }
+    }
+    let actors = (relations.into_iter().zip(backlinks).zip(mention_totals))
+        .zip(co_mentions.into_iter().zip(descriptions))
+        .map(
+            |(((relations, backlinks), mention_total), (co_mentions, description))| {
+                let (description_html, description_text) = description.unzip();
+                ResolvedActor {
+                    relations,
+                    backlinks,
+                    mention_total,
+                    co_mentions,
+                    description_html,
+                    description_text,
+                }
+            },
+        )
+        .collect();
     Ok(Resolved {
-        actor_index,
-        source_index: source_index
-            .iter()
-            .map(|(k, v)| (k.to_string(), *v))
-            .collect(),
-        source_outlet,
+        index,
+        actors,
+        sources,
+        outlets,
         source_order,
-        relations,
-        docs,
-        backlinks,
-        mention_totals,
-        co_mentions,
-        citations,
-        descriptions,
-        outlet_descriptions,
-        outlet_sources,
     })
 }
 
@@ -303,7 +370,7 @@ fn render_descriptions<'a>(
     items: impl Iterator<Item = (&'a SourceFile, Option<&'a Located<String>>)>,
     linker: &Linker,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Option<String>> {
+) -> Vec<Option<(String, String)>> {
     items
         .map(|(file, description)| {
             let description = description?;
@@ -321,7 +388,8 @@ fn render_descriptions<'a>(
                     ),
                 });
             }
-            Some(rendered.html)
+            let text: Vec<&str> = rendered.blocks.iter().map(|b| b.text.as_str()).collect();
+            Some((rendered.html, text.join("\n")))
         })
         .collect()
 }
@@ -415,19 +483,18 @@ fn check_aliases(site: &Site, errors: &mut Vec<Diagnostic>) {
 
 /// The ids a site defines, to check references against.
 struct Refs<'a> {
-    actors: &'a HashMap<String, usize>,
-    sources: &'a HashMap<&'a str, usize>,
-    outlets: &'a HashMap<&'a str, usize>,
+    index: &'a Index,
 }
 
 impl Refs<'_> {
     fn check(&self, site: &Site, errors: &mut Vec<Diagnostic>) {
-        let actor_ids = || self.actors.keys().map(String::as_str);
-        let source_ids = || self.sources.keys().copied();
+        let index = self.index;
+        let actor_ids = || index.actors.keys().map(String::as_str);
+        let source_ids = || index.sources.keys().map(String::as_str);
         let unloaded = &site.unloaded;
-        let is_actor = |id: &String| self.actors.contains_key(id) || unloaded.actors.contains(id);
+        let is_actor = |id: &String| index.actors.contains_key(id) || unloaded.actors.contains(id);
         let is_source =
-            |id: &String| self.sources.contains_key(id.as_str()) || unloaded.sources.contains(id);
+            |id: &String| index.sources.contains_key(id) || unloaded.sources.contains(id);
         for actor in &site.actors {
             let f = &actor.file;
             if let Some(country) = &actor.country {
@@ -467,16 +534,10 @@ impl Refs<'_> {
         for source in &site.sources {
             let f = &source.file;
             if let Some(outlet) = &source.outlet {
-                let known = self.outlets.contains_key(outlet.value.as_str())
+                let known = index.outlets.contains_key(&outlet.value)
                     || unloaded.outlets.contains(&outlet.value);
-                expect(
-                    f,
-                    outlet,
-                    known,
-                    "outlet",
-                    self.outlets.keys().copied(),
-                    errors,
-                );
+                let outlet_ids = index.outlets.keys().map(String::as_str);
+                expect(f, outlet, known, "outlet", outlet_ids, errors);
             }
             for a in &source.actors {
                 expect(f, a, is_actor(&a.value), "actor", actor_ids(), errors);
@@ -484,14 +545,8 @@ impl Refs<'_> {
         }
         for outlet in &site.outlets {
             if let Some(country) = &outlet.country {
-                expect(
-                    &outlet.file,
-                    country,
-                    is_actor(&country.value),
-                    "actor",
-                    actor_ids(),
-                    errors,
-                );
+                let known = is_actor(&country.value);
+                expect(&outlet.file, country, known, "actor", actor_ids(), errors);
             }
         }
     }
@@ -533,18 +588,14 @@ fn expect<'a>(
 }
 
 /// Every actor's relations: declared and inverse, merged where both sides say the same.
-fn relations(
-    site: &Site,
-    actors: &HashMap<String, usize>,
-    sources: &HashMap<&str, usize>,
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<Vec<Edge>> {
-    let mut edges: Vec<BTreeMap<(RelationType, usize), Edge>> =
+fn relations(site: &Site, index: &Index, errors: &mut Vec<Diagnostic>) -> Vec<Vec<Edge>> {
+    let mut edges: Vec<BTreeMap<(RelationType, ActorIx), Edge>> =
         vec![BTreeMap::new(); site.actors.len()];
     for (a, actor) in site.actors.iter().enumerate() {
+        let a = ActorIx::new(a);
         let mut declared_here = BTreeSet::new();
         for r in &actor.relations {
-            let Some(&t) = actors.get(&r.target.value) else {
+            let Some(t) = index.actor(&r.target.value) else {
                 continue;
             };
             if t == a {
@@ -562,10 +613,10 @@ fn relations(
                 ));
                 continue;
             }
-            let cited: Vec<usize> = r
+            let cited: Vec<SourceIx> = r
                 .sources
                 .iter()
-                .filter_map(|s| sources.get(s.value.as_str()).copied())
+                .filter_map(|s| index.source(&s.value))
                 .collect();
             let edge = |kind, other, declared| Edge {
                 kind,
@@ -576,8 +627,8 @@ fn relations(
                 note: r.note.clone(),
                 sources: cited.clone(),
             };
-            merge(&mut edges[a], edge(r.kind, t, true));
-            merge(&mut edges[t], edge(r.kind.inverse(), a, false));
+            merge(&mut edges[a.get()], edge(r.kind, t, true));
+            merge(&mut edges[t.get()], edge(r.kind.inverse(), a, false));
         }
     }
     edges
@@ -586,7 +637,7 @@ fn relations(
         .collect()
 }
 
-fn merge(edges: &mut BTreeMap<(RelationType, usize), Edge>, edge: Edge) {
+fn merge(edges: &mut BTreeMap<(RelationType, ActorIx), Edge>, edge: Edge) {
     match edges.get_mut(&(edge.kind, edge.other)) {
         None => {
             edges.insert((edge.kind, edge.other), edge);
@@ -605,72 +656,92 @@ fn merge(edges: &mut BTreeMap<(RelationType, usize), Edge>, edge: Edge) {
 }
 
 /// (actor, count) for a document: mentions counted, tags added with 0, most mentioned first.
-fn count_actors(mentions: &[Mention], tagged: impl Iterator<Item = usize>) -> Vec<(usize, u32)> {
-    let mut counts: BTreeMap<usize, u32> = BTreeMap::new();
+fn count_actors(
+    mentions: &[Mention],
+    tagged: impl Iterator<Item = ActorIx>,
+) -> Vec<(ActorIx, u32)> {
+    let mut counts: BTreeMap<ActorIx, u32> = BTreeMap::new();
     for m in mentions {
         *counts.entry(m.actor).or_default() += 1;
     }
     for t in tagged {
         counts.entry(t).or_default();
     }
-    let mut actors: Vec<(usize, u32)> = counts.into_iter().collect();
+    let mut actors: Vec<(ActorIx, u32)> = counts.into_iter().collect();
     actors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     actors
 }
 
-fn backlinks(actor_count: usize, docs: &[Doc], order: &[usize]) -> (Vec<Vec<Backlink>>, Vec<u32>) {
+/// Each actor's backlinks, newest source first, and its total of mentions. A passage is
+/// the first mention of the actor in a sentence: a sentence that mentions it twice is
+/// one passage. Linear in the number of mentions.
+fn backlinks(
+    actor_count: usize,
+    sources: &[ResolvedSource],
+    order: &[SourceIx],
+) -> (Vec<Vec<Backlink>>, Vec<u32>) {
     let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); actor_count];
     let mut totals = vec![0; actor_count];
     for &s in order {
-        let doc = &docs[s];
-        for &(actor, count) in &doc.actors {
-            totals[actor] += count;
-            let mut paragraphs = BTreeSet::new();
-            let mut passages: Vec<Passage> = Vec::new();
-            for m in doc.mentions.iter().filter(|m| m.actor == actor) {
-                paragraphs.insert(m.paragraph);
-                let same_sentence = passages.iter().any(|p| {
-                    p.paragraph == m.paragraph
-                        && format!("{}{}{}", p.context.before, p.context.text, p.context.after)
-                            == format!("{}{}{}", m.context.before, m.context.text, m.context.after)
-                });
-                if !same_sentence {
-                    passages.push(Passage {
-                        paragraph: m.paragraph,
-                        context: m.context.clone(),
-                    });
+        let doc = &sources[s].doc;
+        // The position of each of the document's actors in `found`.
+        let mut slot: HashMap<ActorIx, usize> = HashMap::with_capacity(doc.actors.len());
+        let mut found: Vec<Backlink> = doc
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(k, &(actor, count))| {
+                slot.insert(actor, k);
+                Backlink {
+                    source: s,
+                    count,
+                    paragraphs: Vec::new(),
+                    passages: Vec::new(),
                 }
+            })
+            .collect();
+        let mut seen: BTreeSet<(ActorIx, u32)> = BTreeSet::new();
+        for (m, mention) in doc.mentions.iter().enumerate() {
+            let b = &mut found[slot[&mention.actor]];
+            if b.paragraphs.last() != Some(&mention.paragraph) {
+                b.paragraphs.push(mention.paragraph);
             }
-            backlinks[actor].push(Backlink {
-                source: s,
-                count,
-                paragraphs: paragraphs.into_iter().collect(),
-                passages,
-            });
+            if seen.insert((mention.actor, mention.sentence)) {
+                b.passages.push(m as u32);
+            }
+        }
+        for (b, &(actor, count)) in found.into_iter().zip(&doc.actors) {
+            totals[actor.get()] += count;
+            let mut b = b;
+            b.paragraphs.sort_unstable();
+            b.paragraphs.dedup();
+            backlinks[actor.get()].push(b);
         }
     }
     (backlinks, totals)
 }
 
 /// Actors mentioned in the same sources, by number of shared sources.
-fn co_mentions(actor_count: usize, docs: &[Doc], names: &[&str]) -> Vec<Vec<(usize, u32)>> {
-    let mut shared: Vec<HashMap<usize, u32>> = vec![HashMap::new(); actor_count];
-    for doc in docs {
-        for &(a, _) in &doc.actors {
-            for &(b, _) in &doc.actors {
+fn co_mentions(site: &Site, sources: &[ResolvedSource]) -> Vec<Vec<(ActorIx, u32)>> {
+    let mut shared: Vec<HashMap<ActorIx, u32>> = vec![HashMap::new(); site.actors.len()];
+    for source in sources {
+        let actors = &source.doc.actors;
+        for &(a, _) in actors {
+            for &(b, _) in actors {
                 if a != b {
-                    *shared[a].entry(b).or_default() += 1;
+                    *shared[a.get()].entry(b).or_default() += 1;
                 }
             }
         }
     }
+    let name = |a: ActorIx| site.actors[a].name.value.as_str();
     shared
         .into_iter()
         .map(|m| {
-            let mut list: Vec<(usize, u32)> = m.into_iter().collect();
+            let mut list: Vec<(ActorIx, u32)> = m.into_iter().collect();
             list.sort_by(|a, b| {
                 b.1.cmp(&a.1)
-                    .then_with(|| names[a.0].cmp(names[b.0]))
+                    .then_with(|| name(a.0).cmp(name(b.0)))
                     .then(a.0.cmp(&b.0))
             });
             list.truncate(CO_MENTIONS_SHOWN);
@@ -679,25 +750,22 @@ fn co_mentions(actor_count: usize, docs: &[Doc], names: &[&str]) -> Vec<Vec<(usi
         .collect()
 }
 
-fn citations(
-    site: &Site,
-    actors: &HashMap<String, usize>,
-    sources: &HashMap<&str, usize>,
-) -> Vec<Citations> {
+fn citations(site: &Site, index: &Index) -> Vec<Citations> {
     let mut citations = vec![Citations::default(); site.sources.len()];
     for (a, actor) in site.actors.iter().enumerate() {
+        let a = ActorIx::new(a);
         for s in &actor.sources {
-            if let Some(&s) = sources.get(s.value.as_str()) {
-                citations[s].profiles.push(a);
+            if let Some(s) = index.source(&s.value) {
+                citations[s.get()].profiles.push(a);
             }
         }
         for r in &actor.relations {
-            let Some(&t) = actors.get(&r.target.value) else {
+            let Some(t) = index.actor(&r.target.value) else {
                 continue;
             };
             for s in &r.sources {
-                if let Some(&s) = sources.get(s.value.as_str()) {
-                    citations[s].relations.push((a, r.kind, t));
+                if let Some(s) = index.source(&s.value) {
+                    citations[s.get()].relations.push((a, r.kind, t));
                 }
             }
         }

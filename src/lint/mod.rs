@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Diagnostic;
-use crate::mentions::Matcher;
 use crate::model::{Site, Source};
 use crate::resolve::Resolved;
 
@@ -14,8 +13,8 @@ pub const MAX_CANDIDATES: usize = 30;
 
 pub fn warnings(site: &Site, resolved: &Resolved) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, actor) in site.actors.iter().enumerate() {
-        if resolved.backlinks[i].is_empty() {
+    for (actor, r) in site.actors.iter().zip(&resolved.actors) {
+        if r.backlinks.is_empty() {
             let name = &actor.name;
             out.push(
                 Diagnostic::warning(
@@ -32,8 +31,8 @@ pub fn warnings(site: &Site, resolved: &Resolved) -> Vec<Diagnostic> {
             );
         }
     }
-    for (i, source) in site.sources.iter().enumerate() {
-        if resolved.docs[i].actors.is_empty() {
+    for (source, r) in site.sources.iter().zip(&resolved.sources) {
+        if r.doc.actors.is_empty() {
             let (line, col) = title_position(source);
             out.push(Diagnostic::warning(
                 &source.file.path,
@@ -45,7 +44,7 @@ pub fn warnings(site: &Site, resolved: &Resolved) -> Vec<Diagnostic> {
         }
     }
     out.extend(disagreeing_relations(site));
-    out.extend(candidate_actors(site));
+    out.extend(candidate_actors(site, resolved));
     out
 }
 
@@ -196,32 +195,31 @@ struct Candidate {
     first: (usize, usize),
 }
 
-/// Capitalized names of one to four words in at least two sources that match no profile.
-fn candidate_actors(site: &Site) -> Vec<Diagnostic> {
-    let matcher = Matcher::new(
-        site.actors
-            .iter()
-            .enumerate()
-            .flat_map(|(i, a)| a.names().map(move |n| (i, n.value.as_str()))),
-    );
+/// Capitalized names of one to four words in at least two sources that match no profile,
+/// read from the plain text and the mentions of resolve's Markdown pass (no second scan).
+fn candidate_actors(site: &Site, resolved: &Resolved) -> Vec<Diagnostic> {
     let mut candidates: BTreeMap<String, Candidate> = BTreeMap::new();
-    for (s, source) in site.sources.iter().enumerate() {
-        let text = source.body();
-        let hits = matcher.find(text);
-        for (start, end) in name_runs(text) {
-            if hits.iter().any(|h| h.start < end && start < h.end) {
-                continue;
+    for (s, (source, r)) in site.sources.iter().zip(&resolved.sources).enumerate() {
+        // The first block is the title; the rest is the body.
+        for block in r.doc.blocks.iter().skip(1) {
+            let text = block.text.as_str();
+            let mut hits = block.hits.iter().peekable();
+            for (start, end) in name_runs(text) {
+                while hits.next_if(|h| h.1 <= start).is_some() {}
+                if hits.peek().is_some_and(|h| h.0 < end) {
+                    continue;
+                }
+                let name = text[start..end]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let c = candidates.entry(name).or_default();
+                if c.count == 0 {
+                    c.first = (s, position_in_body(source, block.offset, &text[start..end]));
+                }
+                c.count += 1;
+                c.sources.insert(s);
             }
-            let name = text[start..end]
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            let c = candidates.entry(name).or_default();
-            if c.count == 0 {
-                c.first = (s, source.body_offset + start);
-            }
-            c.count += 1;
-            c.sources.insert(s);
         }
     }
     let known: Vec<&str> = site
@@ -263,6 +261,16 @@ fn candidate_actors(site: &Site) -> Vec<Diagnostic> {
             d
         })
         .collect()
+}
+
+/// The byte offset in the file of `name` (its first word), searched from where its block
+/// starts in the body.
+fn position_in_body(source: &Source, block_offset: usize, name: &str) -> usize {
+    let body = source.body();
+    let first_word = name.split_whitespace().next().unwrap_or(name);
+    let from = block_offset.min(body.len());
+    let at = body[from..].find(first_word).map_or(from, |i| from + i);
+    source.body_offset + at
 }
 
 /// "Israeli", "Iraqi", "Lebanese": an adjective made from the name of an actor that has a profile.

@@ -4,24 +4,26 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::model::ActorIx;
+
 /// One mention found in a text: byte range in the original text and the actor's index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
     pub start: usize,
     pub end: usize,
-    pub actor: usize,
+    pub actor: ActorIx,
 }
 
 /// Matches all aliases at once, in time linear in the text.
 pub struct Matcher {
     automaton: Option<AhoCorasick>,
     /// The actor of each pattern, in pattern order.
-    actors: Vec<usize>,
+    actors: Vec<ActorIx>,
 }
 
 impl Matcher {
     /// Builds the automaton from `(actor index, name)` pairs. Names are folded like the text.
-    pub fn new<'a>(names: impl IntoIterator<Item = (usize, &'a str)>) -> Self {
+    pub fn new<'a>(names: impl IntoIterator<Item = (ActorIx, &'a str)>) -> Self {
         let mut patterns = Vec::new();
         let mut actors = Vec::new();
         for (actor, name) in names {
@@ -47,7 +49,7 @@ impl Matcher {
         };
         let (folded, map) = fold(text);
         // Every whole-word candidate; then leftmost, and longest at that start, wins.
-        let mut candidates: Vec<(usize, usize, usize)> = automaton
+        let mut candidates: Vec<(usize, usize, ActorIx)> = automaton
             .find_overlapping_iter(&folded)
             .filter(|m| {
                 is_boundary_before(&folded, m.start()) && is_boundary_after(&folded, m.end())
@@ -117,13 +119,13 @@ mod tests {
     use super::*;
 
     fn matcher(names: &[(usize, &str)]) -> Matcher {
-        Matcher::new(names.iter().copied())
+        Matcher::new(names.iter().map(|&(i, n)| (ActorIx::new(i), n)))
     }
 
     fn found<'a>(m: &Matcher, text: &'a str) -> Vec<(&'a str, usize)> {
         m.find(text)
             .into_iter()
-            .map(|h| (&text[h.start..h.end], h.actor))
+            .map(|h| (&text[h.start..h.end], h.actor.get()))
             .collect()
     }
 

@@ -5,14 +5,15 @@ use std::collections::{BTreeSet, HashMap};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::mentions::Matcher;
+use super::mentions::Matcher;
+use crate::model::ActorIx;
 use crate::text::{check_url, escape_html, UrlUse};
 
 /// What the renderer needs to know about actors.
 pub struct Linker<'a> {
     /// `None` where names are not linked automatically (profile descriptions): only `[[id]]` is.
     pub matcher: Option<&'a Matcher>,
-    pub index: &'a HashMap<&'a str, usize>,
+    pub index: &'a HashMap<&'a str, ActorIx>,
     pub ids: &'a [&'a str],
     pub names: &'a [&'a str],
     /// Ids of profiles that failed to load: a wikilink to one is left unlinked, not reported.
@@ -22,10 +23,11 @@ pub struct Linker<'a> {
 }
 
 impl Linker<'_> {
-    fn open_mention(&self, actor: usize) -> String {
+    fn open_mention(&self, actor: ActorIx) -> String {
         format!(
             "<a class=\"mention\" href=\"{}{}.html\">",
-            self.href_prefix, self.ids[actor]
+            self.href_prefix,
+            self.ids[actor.get()]
         )
     }
 }
@@ -41,9 +43,11 @@ pub struct Context {
 /// One mention of an actor in a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
-    pub actor: usize,
+    pub actor: ActorIx,
     /// The paragraph's anchor number (`#p-N`); 0 outside any numbered block.
     pub paragraph: u32,
+    /// The sentence, numbered across the document: mentions in one sentence share it.
+    pub sentence: u32,
     /// Whether the mention is an explicit `[[wikilink]]`.
     pub explicit: bool,
     pub context: Context,
@@ -57,6 +61,19 @@ pub struct Problem {
     pub message: String,
 }
 
+/// The plain text of one numbered block (paragraph, heading, list item, table), as read
+/// by the Markdown pass: what search indexes and lint scans, never HTML turned back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextBlock {
+    /// The anchor number (`#p-N`); 0 for the title and text outside numbered blocks.
+    pub paragraph: u32,
+    /// Where the block starts in the Markdown that was rendered.
+    pub offset: usize,
+    pub text: String,
+    /// Byte ranges of `text` that are mentions.
+    pub hits: Vec<(usize, usize)>,
+}
+
 /// The result of rendering one Markdown document.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -64,6 +81,9 @@ pub struct Rendered {
     pub mentions: Vec<Mention>,
     pub problems: Vec<Problem>,
     pub paragraphs: u32,
+    pub blocks: Vec<TextBlock>,
+    /// How many sentence numbers the mentions used.
+    pub sentences: u32,
 }
 
 pub fn options() -> Options {
@@ -89,6 +109,7 @@ pub fn render(markdown: &str, linker: &Linker, anchors: bool) -> Rendered {
         let next_is_paragraph =
             matches!(events.get(i + 1), Some((Event::Start(Tag::Paragraph), _)));
         let (event, range) = events[i].clone();
+        r.offset = range.start;
         r.event(event, range, next_is_paragraph);
     }
     r.flush();
@@ -102,47 +123,84 @@ pub fn render(markdown: &str, linker: &Linker, anchors: bool) -> Rendered {
         mentions: r.mentions,
         problems: r.problems,
         paragraphs: r.paragraphs,
+        blocks: r.text_blocks,
+        sentences: r.sentences,
     }
 }
 
-/// Links mentions in a line of plain text (a title): escaped HTML and the mentions.
-pub fn render_plain(text: &str, linker: &Linker) -> (String, Vec<Mention>) {
+/// Links mentions in a line of plain text (a title): escaped HTML, and its mentions as
+/// paragraph 0, the whole line one block.
+pub fn render_plain(text: &str, linker: &Linker) -> (String, Rendered) {
     let mut html = String::with_capacity(text.len() + 64);
     let mut mentions = Vec::new();
     let mut last = 0;
-    for hit in linker.matcher.map(|m| m.find(text)).unwrap_or_default() {
+    let hits = linker.matcher.map(|m| m.find(text)).unwrap_or_default();
+    let sentences = sentence_spans(text);
+    let mut sentence = SentenceCursor::default();
+    for hit in &hits {
         html.push_str(&escape_html(&text[last..hit.start]));
         html.push_str(&linker.open_mention(hit.actor));
         html.push_str(&escape_html(&text[hit.start..hit.end]));
         html.push_str("</a>");
         last = hit.end;
+        let (number, span) = sentence.find(&sentences, hit.start);
         mentions.push(Mention {
             actor: hit.actor,
             paragraph: 0,
+            sentence: number,
             explicit: false,
-            context: Context {
-                before: text[..hit.start].to_string(),
-                text: text[hit.start..hit.end].to_string(),
-                after: text[hit.end..].to_string(),
-            },
+            context: context_around(text, span, hit.start, hit.end),
         });
     }
     html.push_str(&escape_html(&text[last..]));
-    (html, mentions)
+    let block = TextBlock {
+        paragraph: 0,
+        offset: 0,
+        text: text.to_string(),
+        hits: hits.iter().map(|h| (h.start, h.end)).collect(),
+    };
+    let rendered = Rendered {
+        mentions,
+        blocks: vec![block],
+        sentences: sentences.len() as u32,
+        ..Rendered::default()
+    };
+    (html, rendered)
+}
+
+/// Finds the sentence of each of a block's mentions, which come in order: a cursor that
+/// only moves forward, so a block costs time linear in its sentences and mentions.
+#[derive(Default)]
+struct SentenceCursor {
+    at: usize,
+}
+
+impl SentenceCursor {
+    /// The number of the sentence that holds byte `start`, and its span.
+    fn find(&mut self, sentences: &[(usize, usize)], start: usize) -> (u32, (usize, usize)) {
+        while self.at + 1 < sentences.len() && sentences[self.at].1 <= start {
+            self.at += 1;
+        }
+        match sentences.get(self.at) {
+            Some(&span) => (self.at as u32, span),
+            None => (0, (0, usize::MAX)),
+        }
+    }
 }
 
 /// A numbered block (paragraph, heading, tight list item, table) and its plain text.
 #[derive(Default)]
 struct Block {
     number: u32,
+    offset: usize,
     text: String,
     /// (actor, start, end, explicit) in `text`.
-    hits: Vec<(usize, usize, usize, bool)>,
+    hits: Vec<(ActorIx, usize, usize, bool)>,
 }
 
 enum Open {
     Link,
-    Wiki { actor: usize, start: usize },
+    Wiki { actor: ActorIx, start: usize },
     BrokenWiki,
 }
 
@@ -164,6 +222,11 @@ struct Renderer<'a, 'l> {
     paragraphs: u32,
     mentions: Vec<Mention>,
     problems: Vec<Problem>,
+    text_blocks: Vec<TextBlock>,
+    /// Sentence numbers used so far.
+    sentences: u32,
+    /// Where the event being handled starts in the Markdown.
+    offset: usize,
 }
 
 impl<'a, 'l> Renderer<'a, 'l> {
@@ -182,6 +245,7 @@ impl<'a, 'l> Renderer<'a, 'l> {
         self.paragraphs += 1;
         self.blocks.push(Block {
             number: self.paragraphs,
+            offset: self.offset,
             ..Block::default()
         });
         Some(self.paragraphs)
@@ -191,17 +255,27 @@ impl<'a, 'l> Renderer<'a, 'l> {
         let Some(block) = self.blocks.pop() else {
             return;
         };
-        if block.hits.is_empty() {
-            return;
+        if !block.hits.is_empty() {
+            let sentences = sentence_spans(&block.text);
+            let mut cursor = SentenceCursor::default();
+            for &(actor, start, end, explicit) in &block.hits {
+                let (number, span) = cursor.find(&sentences, start);
+                self.mentions.push(Mention {
+                    actor,
+                    paragraph: block.number,
+                    sentence: self.sentences + number,
+                    explicit,
+                    context: context_around(&block.text, span, start, end),
+                });
+            }
+            self.sentences += sentences.len() as u32;
         }
-        let sentences = sentence_spans(&block.text);
-        for &(actor, start, end, explicit) in &block.hits {
-            let context = context_around(&block.text, &sentences, start, end);
-            self.mentions.push(Mention {
-                actor,
+        if !block.text.trim().is_empty() {
+            self.text_blocks.push(TextBlock {
                 paragraph: block.number,
-                explicit,
-                context,
+                offset: block.offset,
+                hits: block.hits.iter().map(|h| (h.1, h.2)).collect(),
+                text: block.text,
             });
         }
     }
@@ -310,7 +384,7 @@ impl<'a, 'l> Renderer<'a, 'l> {
                         self.html(open);
                         let start = self.block().text.len();
                         if !has_pothole {
-                            let name = linker.names[actor];
+                            let name = linker.names[actor.get()];
                             self.block().text.push_str(name);
                             self.out.push(Event::Text(CowStr::from(name.to_string())));
                             self.skip_text = true;
@@ -581,32 +655,39 @@ fn is_abbreviation(before: &str) -> bool {
 
 const CONTEXT_SIDE: usize = 160;
 
-/// The sentence that holds `start..end`, trimmed to a readable length around the mention.
-fn context_around(text: &str, sentences: &[(usize, usize)], start: usize, end: usize) -> Context {
-    let (mut s, mut e) = (0, text.len());
-    for &(a, b) in sentences {
-        if a <= start && start < b.max(a + 1) {
-            s = a;
-            e = b.max(end);
-            break;
-        }
-    }
-    let mut before = text[s..start].trim_start().to_string();
-    let mut after = text[end..e].trim_end().to_string();
+/// The sentence `span` that holds `start..end`, cut to a readable length around the
+/// mention. Only the kept window is copied, so a huge sentence costs no more than a short one.
+fn context_around(text: &str, span: (usize, usize), start: usize, end: usize) -> Context {
+    let s = span.0.min(start);
+    let e = span.1.min(text.len()).max(end);
+    let mut before = text[s..start].trim_start();
+    let mut cut_before = false;
     if before.len() > CONTEXT_SIDE {
-        let cut = floor_boundary(&before, before.len() - CONTEXT_SIDE);
+        let cut = floor_boundary(before, before.len() - CONTEXT_SIDE);
         let cut = before[cut..].find(' ').map_or(cut, |i| cut + i + 1);
-        before = format!("…{}", &before[cut..]);
+        before = &before[cut..];
+        cut_before = true;
     }
+    let mut after = text[end..e].trim_end();
+    let mut cut_after = false;
     if after.len() > CONTEXT_SIDE {
-        let cut = floor_boundary(&after, CONTEXT_SIDE);
+        let cut = floor_boundary(after, CONTEXT_SIDE);
         let cut = after[..cut].rfind(' ').unwrap_or(cut);
-        after = format!("{}…", &after[..cut]);
+        after = &after[..cut];
+        cut_after = true;
     }
     Context {
-        before,
+        before: if cut_before {
+            format!("…{before}")
+        } else {
+            before.to_string()
+        },
         text: text[start..end].to_string(),
-        after,
+        after: if cut_after {
+            format!("{after}…")
+        } else {
+            after.to_string()
+        },
     }
 }
 
@@ -623,7 +704,7 @@ mod tests {
 
     struct Fixture {
         matcher: Matcher,
-        index: HashMap<&'static str, usize>,
+        index: HashMap<&'static str, ActorIx>,
         ids: Vec<&'static str>,
         names: Vec<&'static str>,
     }
@@ -652,8 +733,10 @@ mod tests {
             (4, "U.S."),
         ];
         Fixture {
-            matcher: Matcher::new(aliases),
-            index: ids.iter().enumerate().map(|(i, id)| (*id, i)).collect(),
+            matcher: Matcher::new(aliases.map(|(i, n)| (ActorIx::new(i), n))),
+            index: (ids.iter().enumerate())
+                .map(|(i, id)| (*id, ActorIx::new(i)))
+                .collect(),
             ids,
             names,
         }
@@ -681,7 +764,11 @@ mod tests {
              <a class=\"mention\" href=\"../actors/hezbollah.html\">Hezbollah</a>.</p>\n\
              <p id=\"p-2\">Then <a class=\"mention\" href=\"../actors/benjamin-netanyahu.html\">Netanyahu</a> spoke.</p>\n"
         );
-        let found: Vec<_> = r.mentions.iter().map(|m| (m.actor, m.paragraph)).collect();
+        let found: Vec<_> = r
+            .mentions
+            .iter()
+            .map(|m| (m.actor.get(), m.paragraph))
+            .collect();
         assert_eq!(found, [(0, 1), (1, 1), (3, 2)]);
     }
 
@@ -689,7 +776,7 @@ mod tests {
     fn a_name_broken_across_a_line_is_one_mention() {
         let r = run("Prime Minister Benjamin\nNetanyahu said.");
         assert_eq!(r.mentions.len(), 1);
-        assert_eq!(r.mentions[0].actor, 3);
+        assert_eq!(r.mentions[0].actor, ActorIx(3));
         assert_eq!(r.mentions[0].context.text, "Benjamin Netanyahu");
         assert!(r.html.contains(">Benjamin\nNetanyahu</a>"));
     }
@@ -697,7 +784,11 @@ mod tests {
     #[test]
     fn names_between_inline_html_tags_are_not_mentions_but_the_rest_is() {
         let r = run("<br>Hamas, <b>Hezbollah</b>, <img src=x /> Hamas <!-- c --> and <span>Hamas\n\nHezbollah <i>x</I> Hamas");
-        let found: Vec<_> = r.mentions.iter().map(|m| (m.actor, m.paragraph)).collect();
+        let found: Vec<_> = r
+            .mentions
+            .iter()
+            .map(|m| (m.actor.get(), m.paragraph))
+            .collect();
         // After a void tag, a comment or a closed element names match again; an unclosed
         // element ends with its paragraph.
         assert_eq!(found, [(0, 1), (0, 1), (1, 2), (0, 2)]);
@@ -732,7 +823,7 @@ mod tests {
     #[test]
     fn longest_alias_wins_in_rendered_text() {
         let r = run("“Hezbollah Brigades in Iraq,” not Hezbollah.");
-        let actors: Vec<_> = r.mentions.iter().map(|m| m.actor).collect();
+        let actors: Vec<_> = r.mentions.iter().map(|m| m.actor.get()).collect();
         assert_eq!(actors, [2, 1]);
     }
 
@@ -751,7 +842,11 @@ mod tests {
             "unknown actor `hamaz` in wikilink; did you mean `hamas`?"
         );
         assert_eq!(r.problems[0].offset, 46);
-        let explicit: Vec<_> = r.mentions.iter().map(|m| (m.actor, m.explicit)).collect();
+        let explicit: Vec<_> = r
+            .mentions
+            .iter()
+            .map(|m| (m.actor.get(), m.explicit))
+            .collect();
         assert_eq!(explicit, [(0, true), (1, true)]);
     }
 
@@ -775,7 +870,7 @@ mod tests {
     #[test]
     fn context_is_the_sentence_around_the_mention() {
         let r = run("First sentence here. U.S. Secretary of State met Hamas in Doha. Last one.");
-        let hamas = r.mentions.iter().find(|m| m.actor == 0).unwrap();
+        let hamas = r.mentions.iter().find(|m| m.actor.get() == 0).unwrap();
         assert_eq!(hamas.context.before, "U.S. Secretary of State met ");
         assert_eq!(hamas.context.text, "Hamas");
         assert_eq!(hamas.context.after, " in Doha.");
@@ -786,7 +881,11 @@ mod tests {
         let r = run("- Hamas\n- Hezbollah\n");
         assert!(r.html.contains("<li id=\"p-1\">"));
         assert!(r.html.contains("<li id=\"p-2\">"));
-        let found: Vec<_> = r.mentions.iter().map(|m| (m.actor, m.paragraph)).collect();
+        let found: Vec<_> = r
+            .mentions
+            .iter()
+            .map(|m| (m.actor.get(), m.paragraph))
+            .collect();
         assert_eq!(found, [(0, 1), (1, 2)]);
     }
 }

@@ -1,4 +1,4 @@
-//! `dossier schema`: JSON Schema (draft 2020-12) generated from the very types that parse
+//! JSON Schema (draft 2020-12) generated from the very types that parse
 //! the files, so the schema and the parser cannot drift apart.
 
 use schemars::{schema_for, Schema};

@@ -1,0 +1,345 @@
+//! HTTP: routing a request path to a file of the built site, the error page, content types.
+
+use super::*;
+
+// HTTP
+
+/// Hands each request to a thread of its own (event streams stay open for long).
+pub(super) fn accept_loop(server: &Server, shared: &Arc<Shared>) {
+    for request in server.incoming_requests() {
+        let shared = Arc::clone(shared);
+        // If no thread can be started, the request is dropped and tiny_http answers 500.
+        let _ = thread::Builder::new()
+            .name("dossier-request".into())
+            .spawn(move || handle(request, &shared));
+    }
+}
+
+pub(super) fn handle(request: Request, shared: &Shared) {
+    let head = match request.method() {
+        Method::Get => false,
+        Method::Head => true,
+        _ => {
+            let body = Body::Owned(b"405 Method Not Allowed\n".to_vec());
+            let response = reply(405, "text/plain; charset=utf-8", body);
+            let _ = request.respond(with_header(response, "Allow", "GET, HEAD"));
+            return;
+        }
+    };
+    let path = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    if path == EVENTS_PATH {
+        event_stream(request, shared, head);
+        return;
+    }
+    let _ = request.respond(respond_to(&shared.snapshot(), &path));
+}
+
+/// The body of a response: a file of the site as built, or bytes made for this response.
+pub(super) enum Body {
+    Shared(Arc<[u8]>),
+    Owned(Vec<u8>),
+}
+
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Body::Shared(bytes) => bytes,
+            Body::Owned(bytes) => bytes,
+        }
+    }
+}
+
+type Reply = Response<Cursor<Body>>;
+
+pub(super) fn reply(status: u16, content_type: &str, body: Body) -> Reply {
+    let length = body.as_ref().len();
+    let headers = [
+        ("Content-Type", content_type),
+        ("Cache-Control", "no-store"),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| header(name, value))
+    .collect();
+    Response::new(
+        StatusCode(status),
+        headers,
+        Cursor::new(body),
+        Some(length),
+        None,
+    )
+    // Always send a Content-Length rather than switching to chunked for large files.
+    .with_chunked_threshold(usize::MAX)
+}
+
+/// A header, or `None` if tiny_http refuses it (not ASCII).
+pub(super) fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+pub(super) fn with_header(response: Reply, name: &str, value: &str) -> Reply {
+    match header(name, value) {
+        Some(h) => response.with_header(h),
+        None => response,
+    }
+}
+
+/// Where a request path leads in the built site.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Target {
+    /// An output file, by its path in the site.
+    File(String),
+    /// A folder asked for without its trailing slash: redirect to this location.
+    Redirect(String),
+    NotFound,
+}
+
+/// Maps a URL path to a file of the site: `/` and `/x/` to their `index.html`, `/x` to
+/// `/x/` when that is a folder with an index, or to `x.html` when that exists.
+/// Percent-escapes are decoded; `.` and `..` segments are resolved and cannot climb above
+/// the root.
+pub(super) fn resolve(files: &HashMap<String, Arc<[u8]>>, url_path: &str) -> Target {
+    let decoded = percent_decode(url_path);
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in decoded.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let key = parts.join("/");
+    let folder = key.is_empty() || decoded.ends_with('/') || decoded.ends_with("/.");
+    if folder {
+        let index = if key.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{key}/index.html")
+        };
+        return if files.contains_key(&index) {
+            Target::File(index)
+        } else {
+            Target::NotFound
+        };
+    }
+    if files.contains_key(&key) {
+        return Target::File(key);
+    }
+    if files.contains_key(&format!("{key}/index.html")) {
+        return Target::Redirect(format!("/{key}/"));
+    }
+    let html = format!("{key}.html");
+    if files.contains_key(&html) {
+        return Target::File(html);
+    }
+    Target::NotFound
+}
+
+pub(super) fn percent_decode(text: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
+        }
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            ) {
+                out.push(hi << 4 | lo);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The response to a GET or HEAD of `path` (events aside).
+pub(super) fn respond_to(site: &Snapshot, path: &str) -> Reply {
+    let target = resolve(&site.files, path);
+    if let Some(errors) = &site.errors {
+        let is_page = match &target {
+            Target::File(key) => content_type(key).starts_with("text/html"),
+            Target::Redirect(_) | Target::NotFound => true,
+        };
+        if is_page {
+            return reply(
+                500,
+                "text/html; charset=utf-8",
+                Body::Owned(error_page(errors, &site.version).into_bytes()),
+            );
+        }
+    }
+    let found = match &target {
+        Target::File(key) => site.files.get(key).map(|bytes| (key, Arc::clone(bytes))),
+        _ => None,
+    };
+    if let Some((key, bytes)) = found {
+        let kind = content_type(key);
+        let body = if kind.starts_with("text/html") {
+            Body::Owned(inject_reload(&bytes, &site.version))
+        } else {
+            Body::Shared(bytes)
+        };
+        return reply(200, kind, body);
+    }
+    match target {
+        Target::Redirect(location) => {
+            let response = reply(301, "text/plain; charset=utf-8", Body::Owned(Vec::new()));
+            with_header(response, "Location", &location)
+        }
+        Target::File(_) | Target::NotFound => match site.files.get("404.html") {
+            // Its links are absolute (from the local base URL), so it works at any depth.
+            Some(page) => reply(
+                404,
+                "text/html; charset=utf-8",
+                Body::Owned(inject_reload(page, &site.version)),
+            ),
+            None => reply(
+                404,
+                "text/plain; charset=utf-8",
+                Body::Owned(b"404 Not Found\n".to_vec()),
+            ),
+        },
+    }
+}
+
+/// The Content-Type of an output file, by its name.
+pub(super) fn content_type(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name == ".nojekyll" {
+        return "text/plain; charset=utf-8";
+    }
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "txt" | "md" | "yaml" | "yml" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The page shown instead of the site while the last build failed.
+pub(super) fn error_page(errors: &[String], version: &str) -> String {
+    let count = errors.len();
+    let mut page = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Build error</title>\n<style>\n\
+         body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; \
+         padding: 0 1rem; color: #222; background: #fff; }\n\
+         h1 { color: #b00020; }\n\
+         pre { background: #fff3f3; border-left: 4px solid #b00020; padding: .75rem 1rem; \
+         overflow-x: auto; }\n</style>\n</head>\n<body>\n<h1>Build error</h1>\n",
+    );
+    page.push_str(&format!(
+        "<p>The site does not build: {count} problem{}. Save a fix and this page reloads.</p>\n",
+        if count == 1 { "" } else { "s" }
+    ));
+    for error in errors {
+        page.push_str("<pre>");
+        page.push_str(&escape_html(error));
+        page.push_str("</pre>\n");
+    }
+    page.push_str(&reload_script(version));
+    page.push_str("</body>\n</html>\n");
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(paths: &[&str]) -> HashMap<String, Arc<[u8]>> {
+        paths
+            .iter()
+            .map(|p| (p.to_string(), Arc::from(p.as_bytes().to_vec())))
+            .collect()
+    }
+
+    #[test]
+    fn resolves_paths_inside_the_site_only() {
+        let files = site(&["index.html", "actors.html", "actors/a.html", "x/index.html"]);
+        let file = |p: &str| Target::File(p.to_string());
+        assert_eq!(resolve(&files, "/"), file("index.html"));
+        assert_eq!(resolve(&files, ""), file("index.html"));
+        assert_eq!(resolve(&files, "/actors/a.html"), file("actors/a.html"));
+        assert_eq!(resolve(&files, "/actors/a"), file("actors/a.html"));
+        assert_eq!(resolve(&files, "/actors"), file("actors.html"));
+        assert_eq!(resolve(&files, "/x/"), file("x/index.html"));
+        assert_eq!(resolve(&files, "/x"), Target::Redirect("/x/".into()));
+        assert_eq!(resolve(&files, "/../../etc/passwd"), Target::NotFound);
+        assert_eq!(resolve(&files, "/../index.html"), file("index.html"));
+        assert_eq!(
+            resolve(&files, "/%2e%2e/actors/%61.html"),
+            file("actors/a.html")
+        );
+        assert_eq!(
+            resolve(&files, "/actors/..\\index.html"),
+            file("index.html")
+        );
+        assert_eq!(resolve(&files, "/missing.html"), Target::NotFound);
+        assert_eq!(resolve(&files, "/actors/"), Target::NotFound);
+    }
+
+    #[test]
+    fn decodes_percent_escapes_and_keeps_bad_ones() {
+        assert_eq!(percent_decode("/a%20b"), "/a b");
+        assert_eq!(percent_decode("/100%"), "/100%");
+        assert_eq!(percent_decode("/%zz%4"), "/%zz%4");
+        assert_eq!(percent_decode("/%C3%A9"), "/é");
+    }
+
+    #[test]
+    fn content_types_by_extension() {
+        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("assets/style.css"), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type("assets/search.js"),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(content_type("data/actors.json"), "application/json");
+        assert_eq!(content_type("feed.xml"), "application/xml; charset=utf-8");
+        assert_eq!(content_type(".nojekyll"), "text/plain; charset=utf-8");
+        assert_eq!(content_type("a/logo.SVG"), "image/svg+xml");
+        assert_eq!(content_type("noext"), "application/octet-stream");
+    }
+
+    #[test]
+    fn the_error_page_escapes_each_diagnostic() {
+        let page = error_page(&["a.yaml:1:1: error: bad <b>\n1 | x".to_string()], "ab-4");
+        assert!(page.contains("const version = \"ab-4\";"));
+        assert!(page.contains("<title>Build error</title>"));
+        assert!(page.contains("<pre>a.yaml:1:1: error: bad &lt;b&gt;\n1 | x</pre>"));
+        assert!(page.contains("new EventSource(\"/__dossier/events\")"));
+    }
+}

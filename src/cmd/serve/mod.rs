@@ -1,0 +1,273 @@
+//! `dossier serve`: build in memory, serve on 127.0.0.1, watch, rebuild, live reload.
+//!
+//! The site is built into memory (nothing is written to disk) and held behind an
+//! `RwLock` that each rebuild swaps whole. One thread accepts connections (tiny_http) and
+//! gives every request a thread of its own; the calling thread watches `content/`,
+//! `templates/` and `theme/`, rebuilds on a change and tells every open page to reload
+//! through server-sent events on [`EVENTS_PATH`]. The reload script is added to HTML
+//! responses only as they are served; `dossier build` output never contains it.
+
+mod http;
+mod reload;
+mod watch;
+
+use http::*;
+use reload::*;
+use watch::*;
+
+use std::collections::HashMap;
+use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
+use notify::{EventHandler, RecommendedWatcher, RecursiveMode, Watcher, WatcherKind};
+use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, Debouncer};
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+use crate::diagnostic::Diagnostic;
+use crate::pipeline;
+use crate::text::escape_html;
+
+/// The server-sent event stream the reload script listens to.
+pub const EVENTS_PATH: &str = "/__dossier/events";
+
+/// How many ports after the requested one are tried when it is taken.
+const PORT_TRIES: u16 = 50;
+
+/// Quiet time after the last file event before a rebuild starts.
+const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// After a batch of changes, how long to wait for the rest of the same save.
+const SETTLE: Duration = Duration::from_millis(30);
+
+/// Serves the site until interrupted (Ctrl-C ends the process).
+///
+/// While the last build failed, every HTML page (and every unknown path) is answered with
+/// status 500 and a "Build error" page that lists the diagnostics; other files (CSS,
+/// JSON, …) are still served from the last successful build. The server keeps running,
+/// and the next successful rebuild restores the site and reloads the open pages.
+pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), String> {
+    let (server, port) = bind(port)?;
+    let url = format!("http://127.0.0.1:{port}/");
+    // The local address stands in for site.yaml's base_url, so the absolute links (the
+    // 404 page's, canonical, feed, sitemap) lead to this server rather than the live site.
+    let mut builder = Builder::new(content, &url);
+    let (first, outcome) = builder.snapshot(&Arc::default());
+    let warnings = match outcome {
+        Ok(warnings) => {
+            print_diagnostics(&warnings);
+            warnings
+        }
+        Err(errors) => {
+            print_errors(&errors);
+            Vec::new()
+        }
+    };
+    let shared = Arc::new(Shared {
+        site: RwLock::new(Arc::new(first)),
+        subscribers: Mutex::new(Vec::new()),
+    });
+
+    // Watch before announcing the address, so no change made after it is missed.
+    let (changes_tx, changes) = mpsc::channel();
+    let mut watcher = match Watch::start(content, changes_tx) {
+        Ok(watcher) => Some(watcher),
+        Err(e) => {
+            eprintln!("dossier: warning: cannot watch for changes ({e}); pages will not reload");
+            None
+        }
+    };
+
+    if !quiet {
+        println!("Serving {} at {url} (Ctrl-C to stop)", content.display());
+    }
+    if open {
+        open_browser(&url);
+    }
+
+    let accept = {
+        let shared = Arc::clone(&shared);
+        thread::Builder::new()
+            .name("dossier-http".into())
+            .spawn(move || accept_loop(&server, &shared))
+            .map_err(|e| format!("cannot start the server thread: {e}"))?
+    };
+    if let Some(watch) = &mut watcher {
+        rebuild_loop(&mut builder, &shared, &changes, watch, warnings, quiet);
+    }
+    drop(watcher);
+    accept
+        .join()
+        .map_err(|_| "the server thread stopped unexpectedly".to_string())
+}
+
+/// One build's worth of site, as served.
+#[derive(Default)]
+struct Snapshot {
+    /// Output path (`actors/x.html`) → bytes, from the last successful build.
+    files: Arc<HashMap<String, Arc<[u8]>>>,
+    /// The full text of each diagnostic, when the last build failed.
+    errors: Option<Vec<String>>,
+    /// Names this build (see [`RELOAD_SCRIPT`]).
+    version: String,
+}
+
+/// What the request threads and the rebuild loop share.
+struct Shared {
+    site: RwLock<Arc<Snapshot>>,
+    /// One sender per open event stream; a send fails once its page is gone.
+    subscribers: Mutex<Vec<Sender<String>>>,
+}
+
+impl Shared {
+    fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.site.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn replace(&self, snapshot: Snapshot) {
+        *self.site.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+    }
+
+    fn subscribe(&self) -> mpsc::Receiver<String> {
+        let (tx, rx) = mpsc::channel();
+        self.subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(tx);
+        rx
+    }
+
+    /// Tells every open page the new version, forgetting those that have gone away.
+    fn reload_all(&self, version: &str) {
+        self.subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|tx| tx.send(version.to_string()).is_ok());
+    }
+}
+
+/// Builds the site in memory, naming each build with a version.
+struct Builder<'a> {
+    content: &'a Path,
+    base_url: &'a str,
+    /// Unique to this server run, so that a page served by an earlier run reloads once it
+    /// reconnects.
+    run: String,
+    builds: u64,
+}
+
+impl<'a> Builder<'a> {
+    fn new(content: &'a Path, base_url: &'a str) -> Self {
+        let run = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        Builder {
+            content,
+            base_url,
+            run: format!("{run:x}"),
+            builds: 0,
+        }
+    }
+
+    /// Builds the site (the result holds its warnings); on failure keeps the files of
+    /// `previous` and records the errors.
+    fn snapshot(
+        &mut self,
+        previous: &Arc<HashMap<String, Arc<[u8]>>>,
+    ) -> (Snapshot, Result<Vec<Diagnostic>, Vec<Diagnostic>>) {
+        self.builds += 1;
+        let version = format!("{}-{}", self.run, self.builds);
+        match pipeline::build(self.content, Some(self.base_url)) {
+            Ok((checked, files)) => {
+                let files = files
+                    .into_iter()
+                    .map(|f| (f.path, Arc::from(f.bytes)))
+                    .collect();
+                let snapshot = Snapshot {
+                    files: Arc::new(files),
+                    errors: None,
+                    version,
+                };
+                (snapshot, Ok(checked.warnings))
+            }
+            Err(diagnostics) => {
+                let snapshot = Snapshot {
+                    files: Arc::clone(previous),
+                    errors: Some(diagnostics.iter().map(ToString::to_string).collect()),
+                    version,
+                };
+                (snapshot, Err(diagnostics))
+            }
+        }
+    }
+}
+
+/// Prints diagnostics on stderr, as `dossier build` does.
+fn print_diagnostics<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
+    let mut stderr = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = writeln!(stderr, "{d}\n");
+    }
+}
+
+/// Prints the diagnostics of a failed build, then how many errors.
+fn print_errors(errors: &[Diagnostic]) {
+    print_diagnostics(errors);
+    let mut stderr = std::io::stderr().lock();
+    let count = errors.iter().filter(|e| e.is_error()).count();
+    let _ = writeln!(
+        stderr,
+        "dossier: {count} error{}; the pages show them until they are fixed",
+        if count == 1 { "" } else { "s" }
+    );
+}
+
+/// Listens on 127.0.0.1:`port`, or the first free one of the next [`PORT_TRIES`] ports.
+fn bind(port: u16) -> Result<(Server, u16), String> {
+    let last = port.saturating_add(PORT_TRIES);
+    let mut failure = String::new();
+    for candidate in port..=last {
+        match Server::http(("127.0.0.1", candidate)) {
+            Ok(server) => {
+                let bound = server
+                    .server_addr()
+                    .to_ip()
+                    .map_or(candidate, |addr| addr.port());
+                return Ok((server, bound));
+            }
+            Err(e) => failure = e.to_string(),
+        }
+    }
+    Err(format!(
+        "cannot listen on 127.0.0.1, ports {port} to {last}: {failure}"
+    ))
+}
+
+/// Opens `url` in the default browser; failures are ignored (the address is printed).
+fn open_browser(url: &str) {
+    let mut command = if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/c", "start", "", url]);
+        c
+    } else if cfg!(target_os = "macos") {
+        let mut c = std::process::Command::new("open");
+        c.arg(url);
+        c
+    } else {
+        let mut c = std::process::Command::new("xdg-open");
+        c.arg(url);
+        c
+    };
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if let Ok(mut child) = command.spawn() {
+        // Reap it when it exits, so it does not linger as a zombie.
+        let _ = thread::Builder::new().spawn(move || child.wait());
+    }
+}
