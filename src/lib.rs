@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod diagnostic;
+pub mod incremental;
 pub mod lint;
 pub mod load;
 pub mod model;

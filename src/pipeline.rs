@@ -43,9 +43,20 @@ pub fn check(content: &Path) -> Result<Checked, Vec<Diagnostic>> {
 /// the resolved site with its warnings.
 pub fn finish(
     site: Site,
+    errors: Vec<Diagnostic>,
+    resolved: Result<Resolved, Vec<Diagnostic>>,
+    timings: Vec<(&'static str, Duration)>,
+) -> Result<Checked, Vec<Diagnostic>> {
+    finish_with(site, errors, resolved, timings, crate::lint::warnings)
+}
+
+/// [`finish`] with the lint stage given (`serve` keeps part of its work between builds).
+pub fn finish_with(
+    site: Site,
     mut errors: Vec<Diagnostic>,
     resolved: Result<Resolved, Vec<Diagnostic>>,
     mut timings: Vec<(&'static str, Duration)>,
+    lint: impl FnOnce(&Site, &Resolved) -> Vec<Diagnostic>,
 ) -> Result<Checked, Vec<Diagnostic>> {
     let resolved = match resolved {
         Ok(resolved) if errors.is_empty() => resolved,
@@ -58,7 +69,7 @@ pub fn finish(
         }
     };
     let started = Instant::now();
-    let mut warnings = crate::lint::warnings(&site, &resolved);
+    let mut warnings = lint(&site, &resolved);
     diagnostic::sort(&mut warnings);
     timings.push(("lint", started.elapsed()));
     Ok(Checked {
@@ -77,13 +88,7 @@ pub fn prepare(
     base_url: Option<&str>,
 ) -> Result<(Checked, Renderer), Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let base_url = base_url.and_then(|url| match check_url(url, UrlUse::Web) {
-        Ok(()) => Some(with_trailing_slash(url)),
-        Err(e) => {
-            errors.push(Diagnostic::file_error(Path::new("--base-url"), e));
-            None
-        }
-    });
+    let base_url = base_url.and_then(|url| checked_base_url(url).map_err(|e| errors.push(e)).ok());
     let renderer = Renderer::new(&site_dir(content)).map_err(|e| errors.extend(e));
     let checked = check(content).map_err(|e| errors.extend(e));
     match (checked, renderer) {
@@ -107,6 +112,13 @@ pub fn build(
     let files = renderer.render(&checked.site, &checked.resolved)?;
     checked.timings.push(("render", started.elapsed()));
     Ok((checked, files))
+}
+
+/// `--base-url` checked as a web URL, with a trailing slash.
+pub fn checked_base_url(url: &str) -> Result<String, Diagnostic> {
+    check_url(url, UrlUse::Web)
+        .map(|()| with_trailing_slash(url))
+        .map_err(|e| Diagnostic::file_error(Path::new("--base-url"), e))
 }
 
 pub fn with_trailing_slash(url: &str) -> String {

@@ -194,3 +194,44 @@ fn quiet_prints_nothing_on_success_and_verbose_prints_stages() {
         "nothing but diagnostics on stderr"
     );
 }
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let site = copy_fixture("site-basic");
+    // `true` has exited long before dossier has loaded the site and prints its summary.
+    let o = std::process::Command::new("bash")
+        .current_dir(site.path())
+        .args(["-c", "\"$0\" check | true; exit ${PIPESTATUS[0]}"])
+        .arg(env!("CARGO_BIN_EXE_dossier"))
+        .output()
+        .expect("run bash");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_counts_in_the_singular_and_plural() {
+    let site = copy_fixture("site-basic");
+    let o = run(site.path(), &["check"]);
+    assert_ok(&o);
+    assert!(stdout(&o).contains(", 1 outlet)"), "{}", stdout(&o));
+}
+
+#[test]
+fn content_template_and_base_url_errors_come_in_one_run() {
+    let site = copy_fixture("site-basic");
+    write(
+        &site.path().join("templates/actor.html"),
+        "{% if %}broken{% endif %}\n",
+    );
+    let profile = site.path().join("content/actors/kestan.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    write(&profile, &text.replace("kind: state", "kind: stat"));
+    let o = build(site.path(), &["--base-url", "javascript:alert(1)"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("kestan.yaml"), "{err}");
+    assert!(err.contains("templates"), "{err}");
+    assert!(err.contains("--base-url"), "{err}");
+    assert!(!site.path().join("public").exists());
+}

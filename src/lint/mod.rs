@@ -5,13 +5,36 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Diagnostic;
+use rayon::prelude::*;
+
 use crate::model::{Site, Source};
+use crate::resolve::Doc;
 use crate::resolve::Resolved;
 
 /// How many candidate actors are listed at most, most frequent first.
 pub const MAX_CANDIDATES: usize = 30;
 
 pub fn warnings(site: &Site, resolved: &Resolved) -> Vec<Diagnostic> {
+    let names: Vec<SourceNames> = site
+        .sources
+        .par_iter()
+        .zip(&resolved.sources)
+        .map(|(source, r)| source_names(source, &r.doc))
+        .collect();
+    warnings_with(site, resolved, &names)
+}
+
+/// The capitalized runs of words of one source that are not mentions, with the byte
+/// offset in the file of each: what candidate actors are counted from.
+pub type SourceNames = Vec<(String, usize)>;
+
+/// [`warnings`], given each source's [`source_names`] (which `serve` keeps for sources
+/// that did not change).
+pub fn warnings_with(
+    site: &Site,
+    resolved: &Resolved,
+    names: &[impl std::borrow::Borrow<SourceNames>],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (actor, r) in site.actors.iter().zip(&resolved.actors) {
         if r.backlinks.is_empty() {
@@ -44,7 +67,7 @@ pub fn warnings(site: &Site, resolved: &Resolved) -> Vec<Diagnostic> {
         }
     }
     out.extend(disagreeing_relations(site));
-    out.extend(candidate_actors(site, resolved));
+    out.extend(candidate_actors(site, names));
     out
 }
 
@@ -195,31 +218,44 @@ struct Candidate {
     first: (usize, usize),
 }
 
-/// Capitalized names of one to four words in at least two sources that match no profile,
-/// read from the plain text and the mentions of resolve's Markdown pass (no second scan).
-fn candidate_actors(site: &Site, resolved: &Resolved) -> Vec<Diagnostic> {
-    let mut candidates: BTreeMap<String, Candidate> = BTreeMap::new();
-    for (s, (source, r)) in site.sources.iter().zip(&resolved.sources).enumerate() {
-        // The first block is the title; the rest is the body.
-        for block in r.doc.blocks.iter().skip(1) {
-            let text = block.text.as_str();
-            let mut hits = block.hits.iter().peekable();
-            for (start, end) in name_runs(text) {
-                while hits.next_if(|h| h.1 <= start).is_some() {}
-                if hits.peek().is_some_and(|h| h.0 < end) {
-                    continue;
-                }
-                let name = text[start..end]
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let c = candidates.entry(name).or_default();
-                if c.count == 0 {
-                    c.first = (s, position_in_body(source, block.offset, &text[start..end]));
-                }
-                c.count += 1;
-                c.sources.insert(s);
+/// The names of one source, read from the plain text and the mentions of resolve's
+/// Markdown pass (no second scan of the Markdown).
+pub fn source_names(source: &Source, doc: &Doc) -> SourceNames {
+    let mut names = Vec::new();
+    // The first block is the title; the rest is the body.
+    for block in doc.blocks.iter().skip(1) {
+        let text = block.text.as_str();
+        let mut hits = block.hits.iter().peekable();
+        for (start, end) in name_runs(text) {
+            while hits.next_if(|h| h.1 <= start).is_some() {}
+            if hits.peek().is_some_and(|h| h.0 < end) {
+                continue;
             }
+            let name = text[start..end]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let at = position_in_body(source, block.offset, &text[start..end]);
+            names.push((name, at));
+        }
+    }
+    names
+}
+
+/// Capitalized names of one to four words in at least two sources that match no profile.
+fn candidate_actors(
+    site: &Site,
+    names: &[impl std::borrow::Borrow<SourceNames>],
+) -> Vec<Diagnostic> {
+    let mut candidates: BTreeMap<&str, Candidate> = BTreeMap::new();
+    for (s, source_names) in names.iter().enumerate() {
+        for (name, at) in source_names.borrow().iter() {
+            let c = candidates.entry(name.as_str()).or_default();
+            if c.count == 0 {
+                c.first = (s, *at);
+            }
+            c.count += 1;
+            c.sources.insert(s);
         }
     }
     let known: Vec<&str> = site
@@ -228,7 +264,7 @@ fn candidate_actors(site: &Site, resolved: &Resolved) -> Vec<Diagnostic> {
         .flat_map(|a| a.names())
         .map(|n| n.value.as_str())
         .collect();
-    let mut ranked: Vec<(String, Candidate)> = candidates
+    let mut ranked: Vec<(&str, Candidate)> = candidates
         .into_iter()
         .filter(|(name, c)| {
             c.sources.len() >= 2

@@ -6,8 +6,9 @@ pub mod format;
 pub mod schema;
 mod yaml;
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -18,6 +19,7 @@ use files::{FileKind, Found};
 use format::Checker;
 use yaml::YamlDoc;
 
+#[derive(Clone)]
 enum Loaded {
     Site(SiteConfig),
     Article(crate::model::Source),
@@ -25,14 +27,102 @@ enum Loaded {
     Outlet(crate::model::Outlet),
 }
 
+/// What [`load_cached`] keeps from one load to the next (for `serve`): each file's
+/// modification stamp, text and outcome, so that only files whose bytes changed are
+/// parsed again.
+///
+/// A stamp is trusted only for files last modified well before the previous load began
+/// (git's "racy clean" rule): a file written twice within the file system's timestamp
+/// resolution, with the same length, is still read again.
+#[derive(Default)]
+pub struct Cache {
+    files: HashMap<PathBuf, Cached>,
+    /// When the previous load began.
+    loaded_at: Option<SystemTime>,
+}
+
+/// How close to the previous load a modification must be for its stamp not to be trusted.
+const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+
+struct Cached {
+    stamp: Option<(SystemTime, u64)>,
+    text: String,
+    outcome: (Option<Loaded>, Vec<Diagnostic>),
+}
+
+/// A file's modification time and length, where the file system gives them.
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
 /// Loads every file of the content folder: the site as far as it loaded, with every
 /// problem of every file (sorted). A file that fails to load is named in `site.unloaded`,
 /// so that the resolver can still check the others without blaming references to it.
 pub fn load(content: &Path) -> (Site, Vec<Diagnostic>) {
+    load_cached(content, &mut Cache::default())
+}
+
+/// [`load`], parsing again only the files whose bytes differ from `cache`'s; the cache is
+/// updated (and forgets files that are gone).
+pub fn load_cached(content: &Path, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
     let mut errors = Vec::new();
+    let started = SystemTime::now();
+    let trusted_before = cache.loaded_at.and_then(|t| t.checked_sub(RACY));
+    cache.loaded_at = Some(started);
     let found = files::walk(content, &mut errors);
-    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> =
-        found.par_iter().map(|f| load_file(content, f)).collect();
+    let fresh: Vec<Option<Cached>> = found
+        .par_iter()
+        .map(|f| {
+            let stamp = stamp(&f.path);
+            let cached = cache.files.get(&f.path);
+            let trusted = stamp.zip(trusted_before).is_some_and(|((m, _), t)| m < t);
+            if trusted && cached.is_some_and(|c| c.stamp == stamp) {
+                return None;
+            }
+            let text = match files::read_text(&f.path) {
+                Ok(text) => text,
+                Err(e) => {
+                    return Some(Cached {
+                        stamp: None,
+                        text: String::new(),
+                        outcome: (None, vec![e]),
+                    })
+                }
+            };
+            match cached {
+                Some(c) if c.stamp.is_some() && c.text == text => Some(Cached {
+                    stamp,
+                    text,
+                    outcome: c.outcome.clone(),
+                }),
+                _ => {
+                    let outcome = load_file(content, f, &text);
+                    Some(Cached {
+                        stamp,
+                        text,
+                        outcome,
+                    })
+                }
+            }
+        })
+        .collect();
+    let mut files = HashMap::with_capacity(found.len());
+    for (f, fresh) in found.iter().zip(fresh) {
+        let entry = match fresh {
+            Some(entry) => entry,
+            None => cache
+                .files
+                .remove(&f.path)
+                .expect("unchanged files are cached"),
+        };
+        files.insert(f.path.clone(), entry);
+    }
+    cache.files = files;
+    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = found
+        .iter()
+        .map(|f| cache.files[&f.path].outcome.clone())
+        .collect();
 
     let mut site = Site::default();
     let mut seen: BTreeMap<(FileKind, String), &Path> = BTreeMap::new();
@@ -80,12 +170,9 @@ pub fn load(content: &Path) -> (Site, Vec<Diagnostic>) {
     (site, errors)
 }
 
-fn load_file(content: &Path, found: &Found) -> (Option<Loaded>, Vec<Diagnostic>) {
+fn load_file(content: &Path, found: &Found, text: &str) -> (Option<Loaded>, Vec<Diagnostic>) {
     let path = found.path.as_path();
-    let text = match files::read_text(path) {
-        Ok(text) => text,
-        Err(e) => return (None, vec![e]),
-    };
+    let text = text.to_string();
     let mut errors = Vec::new();
     let stem = path
         .file_stem()

@@ -33,7 +33,7 @@ pub struct Unloaded {
 }
 
 /// `site.yaml`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SiteConfig {
     pub title: String,
     pub description: Option<String>,

@@ -17,7 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ActorIx, ActorKind, OutletIx, Site, SourceIx};
 use crate::resolve::Resolved;
 use crate::text::escape_html;
-use views::{ActorRef, SiteView, SourceRef};
+use views::{ActorLink, ActorRef, SiteView, SourceRef};
 
 /// One file of the built site: its path relative to the output folder, with `/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +49,8 @@ const FRONT_PAGE_ITEMS: usize = 10;
 pub struct Renderer {
     tera: Tera,
     assets: Vec<(String, Vec<u8>)>,
+    /// A hash of every template and asset: two renderers with the same one render alike.
+    pub fingerprint: u64,
 }
 
 impl Renderer {
@@ -72,6 +74,8 @@ impl Renderer {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&sources, &mut hasher);
         if let Err(e) = tera.add_raw_templates(sources) {
             errors.push(Diagnostic::file_error(
                 &site_dir.join("templates"),
@@ -92,8 +96,14 @@ impl Renderer {
             "syntax.css".to_string(),
             highlight::stylesheet().as_bytes().to_vec(),
         ));
+        std::hash::Hash::hash(&assets, &mut hasher);
+        let fingerprint = std::hash::Hasher::finish(&hasher);
         if errors.is_empty() {
-            Ok(Renderer { tera, assets })
+            Ok(Renderer {
+                tera,
+                assets,
+                fingerprint,
+            })
         } else {
             Err(errors)
         }
@@ -269,7 +279,7 @@ impl Renderer {
                             .country
                             .as_ref()
                             .and_then(|c| resolved.index.actor(&c.value))
-                            .map(|c| ActorRef::new(site, resolved, c)),
+                            .map(|c| ActorLink::new(site, c)),
                         description_html: resolved.outlets[i].description_html.as_deref(),
                     },
                 );
@@ -340,7 +350,7 @@ struct OutletView<'a> {
     id: &'a str,
     name: &'a str,
     url: Option<&'a str>,
-    country: Option<ActorRef<'a>>,
+    country: Option<ActorLink<'a>>,
     description_html: Option<&'a str>,
 }
 

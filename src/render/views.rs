@@ -36,6 +36,26 @@ impl<'a> ActorRef<'a> {
     }
 }
 
+/// A link to an actor from another actor's, a source's or an outlet's page: only what
+/// the link shows, so such a page changes only when these do (see `incremental`).
+#[derive(Serialize, Clone)]
+pub struct ActorLink<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: &'static str,
+}
+
+impl<'a> ActorLink<'a> {
+    pub fn new(site: &'a Site, i: ActorIx) -> Self {
+        let a: &Actor = &site.actors[i];
+        ActorLink {
+            id: &a.id,
+            name: &a.name.value,
+            kind: a.kind.as_str(),
+        }
+    }
+}
+
 /// A link to a source page.
 #[derive(Serialize, Clone)]
 pub struct SourceRef<'a> {
@@ -82,7 +102,7 @@ pub struct LinkView<'a> {
 
 #[derive(Serialize)]
 pub struct EdgeView<'a> {
-    pub actor: ActorRef<'a>,
+    pub actor: ActorLink<'a>,
     pub declared: bool,
     pub since: Option<String>,
     pub until: Option<String>,
@@ -115,7 +135,7 @@ pub struct BacklinkView<'a> {
 
 #[derive(Serialize)]
 pub struct CountedActor<'a> {
-    pub actor: ActorRef<'a>,
+    pub actor: ActorLink<'a>,
     pub count: u32,
 }
 
@@ -132,7 +152,7 @@ pub struct ActorPage<'a> {
     pub dissolved: Option<String>,
     pub died: Option<String>,
     pub reviewed: Option<String>,
-    pub country: Option<ActorRef<'a>>,
+    pub country: Option<ActorLink<'a>>,
     pub links: Vec<LinkView<'a>>,
     pub relation_groups: Vec<RelationGroup<'a>>,
     pub backlinks: Vec<BacklinkView<'a>>,
@@ -178,7 +198,7 @@ pub fn actor_page<'a>(
     let mut relation_groups: Vec<RelationGroup> = Vec::new();
     for edge in &r.relations {
         let view = EdgeView {
-            actor: ActorRef::new(site, resolved, edge.other),
+            actor: ActorLink::new(site, edge.other),
             declared: edge.declared,
             since: edge.since.map(|d| d.human()),
             until: edge.until.map(|d| d.human()),
@@ -243,7 +263,7 @@ pub fn actor_page<'a>(
             .country
             .as_ref()
             .and_then(|c| resolved.index.actor(&c.value))
-            .map(|c| ActorRef::new(site, resolved, c)),
+            .map(|c| ActorLink::new(site, c)),
         links,
         relation_groups,
         backlinks,
@@ -252,7 +272,7 @@ pub fn actor_page<'a>(
             .co_mentions
             .iter()
             .map(|&(o, count)| CountedActor {
-                actor: ActorRef::new(site, resolved, o),
+                actor: ActorLink::new(site, o),
                 count,
             })
             .collect(),
@@ -270,9 +290,9 @@ pub fn actor_page<'a>(
 
 #[derive(Serialize)]
 pub struct CitedRelation<'a> {
-    pub from: ActorRef<'a>,
+    pub from: ActorLink<'a>,
     pub label: &'static str,
-    pub to: ActorRef<'a>,
+    pub to: ActorLink<'a>,
 }
 
 #[derive(Serialize)]
@@ -283,7 +303,7 @@ pub struct SourcePage<'a> {
     pub title_html: &'a str,
     pub body_html: &'a str,
     pub actors: Vec<CountedActor<'a>>,
-    pub cited_by_profiles: Vec<ActorRef<'a>>,
+    pub cited_by_profiles: Vec<ActorLink<'a>>,
     pub cited_by_relations: Vec<CitedRelation<'a>>,
 }
 
@@ -301,22 +321,22 @@ pub fn source_page<'a>(site: &'a Site, resolved: &'a Resolved, i: SourceIx) -> S
             .actors
             .iter()
             .map(|&(a, count)| CountedActor {
-                actor: ActorRef::new(site, resolved, a),
+                actor: ActorLink::new(site, a),
                 count,
             })
             .collect(),
         cited_by_profiles: citations
             .profiles
             .iter()
-            .map(|&a| ActorRef::new(site, resolved, a))
+            .map(|&a| ActorLink::new(site, a))
             .collect(),
         cited_by_relations: citations
             .relations
             .iter()
             .map(|&(a, kind, t)| CitedRelation {
-                from: ActorRef::new(site, resolved, a),
+                from: ActorLink::new(site, a),
                 label: kind.as_str(),
-                to: ActorRef::new(site, resolved, t),
+                to: ActorLink::new(site, t),
             })
             .collect(),
     }

@@ -4,7 +4,12 @@
 pub mod markdown;
 pub mod mentions;
 
+#[cfg(test)]
+mod in_memory_tests;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -93,7 +98,8 @@ pub struct ResolvedActor {
 /// What resolve derives for one source.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResolvedSource {
-    pub doc: Doc,
+    /// Shared, so that `serve` can keep the Markdown pass of an unchanged source.
+    pub doc: Arc<Doc>,
     pub outlet: Option<OutletIx>,
     pub citations: Citations,
 }
@@ -162,6 +168,22 @@ pub struct Mentions<'s> {
 }
 
 impl<'s> Mentions<'s> {
+    /// What the Markdown pass of a source depends on besides the source itself: every
+    /// actor's id and names in order, and the profiles that failed to load. Two sites with
+    /// the same key render an unchanged source to the same `Doc`.
+    pub fn key(site: &Site) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for actor in &site.actors {
+            actor.id.hash(&mut hasher);
+            for name in actor.names() {
+                name.value.hash(&mut hasher);
+            }
+            0xffu8.hash(&mut hasher);
+        }
+        site.unloaded.actors.hash(&mut hasher);
+        hasher.finish()
+    }
+
     pub fn new(site: &'s Site) -> Self {
         Mentions {
             matcher: Matcher::new(
@@ -258,10 +280,13 @@ impl<'s> Mentions<'s> {
 pub fn resolve(site: &Site) -> Result<Resolved, Vec<Diagnostic>> {
     let mentions = Mentions::new(site);
     let index = Index::new(site);
-    let docs: Vec<(Doc, Vec<Diagnostic>)> = site
+    let docs: Vec<(Arc<Doc>, Vec<Diagnostic>)> = site
         .sources
         .par_iter()
-        .map(|source| mentions.source(source, &index))
+        .map(|source| {
+            let (doc, errors) = mentions.source(source, &index);
+            (Arc::new(doc), errors)
+        })
         .collect();
     resolve_with(site, index, &mentions, docs)
 }
@@ -272,7 +297,7 @@ pub fn resolve_with(
     site: &Site,
     index: Index,
     mentions: &Mentions,
-    docs: Vec<(Doc, Vec<Diagnostic>)>,
+    docs: Vec<(Arc<Doc>, Vec<Diagnostic>)>,
 ) -> Result<Resolved, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     check_aliases(site, &mut errors);

@@ -29,6 +29,7 @@ use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, Debo
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::diagnostic::Diagnostic;
+use crate::incremental::Incremental;
 use crate::pipeline;
 use crate::text::escape_html;
 
@@ -56,8 +57,8 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
     // The local address stands in for site.yaml's base_url, so the absolute links (the
     // 404 page's, canonical, feed, sitemap) lead to this server rather than the live site.
     let mut builder = Builder::new(content, &url);
-    let (first, outcome) = builder.snapshot(&Arc::default());
-    let warnings = match outcome {
+    let first = builder.rebuild();
+    let warnings = match first.outcome {
         Ok(warnings) => {
             print_diagnostics(&warnings);
             warnings
@@ -68,7 +69,7 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
         }
     };
     let shared = Arc::new(Shared {
-        site: RwLock::new(Arc::new(first)),
+        site: RwLock::new(Arc::new(first.snapshot.unwrap_or_default())),
         subscribers: Mutex::new(Vec::new()),
     });
 
@@ -150,14 +151,23 @@ impl Shared {
     }
 }
 
-/// Builds the site in memory, naming each build with a version.
+/// Builds the site in memory, incrementally, naming each build with a version.
 struct Builder<'a> {
     content: &'a Path,
-    base_url: &'a str,
+    site: Incremental,
     /// Unique to this server run, so that a page served by an earlier run reloads once it
     /// reconnects.
     run: String,
     builds: u64,
+    /// Whether the last build failed (the pages show its errors).
+    failed: bool,
+}
+
+/// What a rebuild did: nothing (a save that changed no output), or a new snapshot.
+struct Rebuilt {
+    snapshot: Option<Snapshot>,
+    outcome: Result<Vec<Diagnostic>, Vec<Diagnostic>>,
+    rendered: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -167,41 +177,51 @@ impl<'a> Builder<'a> {
             .map_or(0, |d| d.as_nanos() as u64);
         Builder {
             content,
-            base_url,
+            site: Incremental::new(content, Some(base_url)),
             run: format!("{run:x}"),
             builds: 0,
+            failed: false,
         }
     }
 
-    /// Builds the site (the result holds its warnings); on failure keeps the files of
-    /// `previous` and records the errors.
-    fn snapshot(
-        &mut self,
-        previous: &Arc<HashMap<String, Arc<[u8]>>>,
-    ) -> (Snapshot, Result<Vec<Diagnostic>, Vec<Diagnostic>>) {
+    /// Builds the site again (the result holds its warnings). A build whose output is
+    /// the same as the served one, after a build that did not fail, gives no snapshot:
+    /// nothing to swap, no page to reload. On failure the files of the last successful
+    /// build stay, and the errors are recorded.
+    fn rebuild(&mut self) -> Rebuilt {
+        let outcome = self.site.build();
+        let failed = std::mem::replace(&mut self.failed, outcome.is_err());
+        if let Ok(done) = &outcome {
+            if !done.changed && !failed && self.builds > 0 {
+                return Rebuilt {
+                    snapshot: None,
+                    rendered: done.rendered,
+                    outcome: outcome.map(|o| o.warnings),
+                };
+            }
+        }
         self.builds += 1;
         let version = format!("{}-{}", self.run, self.builds);
-        match pipeline::build(self.content, Some(self.base_url)) {
-            Ok((checked, files)) => {
-                let files = files
-                    .into_iter()
-                    .map(|f| (f.path, Arc::from(f.bytes)))
-                    .collect();
-                let snapshot = Snapshot {
-                    files: Arc::new(files),
+        let files = self.site.files();
+        match outcome {
+            Ok(done) => Rebuilt {
+                snapshot: Some(Snapshot {
+                    files,
                     errors: None,
                     version,
-                };
-                (snapshot, Ok(checked.warnings))
-            }
-            Err(diagnostics) => {
-                let snapshot = Snapshot {
-                    files: Arc::clone(previous),
+                }),
+                rendered: done.rendered,
+                outcome: Ok(done.warnings),
+            },
+            Err(diagnostics) => Rebuilt {
+                snapshot: Some(Snapshot {
+                    files,
                     errors: Some(diagnostics.iter().map(ToString::to_string).collect()),
                     version,
-                };
-                (snapshot, Err(diagnostics))
-            }
+                }),
+                rendered: 0,
+                outcome: Err(diagnostics),
+            },
         }
     }
 }

@@ -168,11 +168,12 @@ pub(super) fn rebuild_loop(
             continue;
         }
         let started = Instant::now();
-        let previous = Arc::clone(&shared.snapshot().files);
-        let (snapshot, outcome) = builder.snapshot(&previous);
-        let version = snapshot.version.clone();
-        shared.replace(snapshot);
-        match outcome {
+        let rebuilt = builder.rebuild();
+        let version = rebuilt.snapshot.as_ref().map(|s| s.version.clone());
+        if let Some(snapshot) = rebuilt.snapshot {
+            shared.replace(snapshot);
+        }
+        match rebuilt.outcome {
             Ok(warnings) => {
                 print_diagnostics(warnings.iter().filter(|w| !shown.contains(w)));
                 if !quiet {
@@ -181,13 +182,19 @@ pub(super) fn rebuild_loop(
                         1 => ", 1 warning".to_string(),
                         n => format!(", {n} warnings"),
                     };
-                    println!("rebuilt in {} ms{count}", started.elapsed().as_millis());
+                    let what = match rebuilt.rendered {
+                        0 => "nothing changed".to_string(),
+                        n => format!("rebuilt {n} file{}", if n == 1 { "" } else { "s" }),
+                    };
+                    println!("{what} in {} ms{count}", started.elapsed().as_millis());
                 }
                 shown = warnings;
             }
             Err(errors) => print_errors(&errors),
         }
-        shared.reload_all(&version);
+        if let Some(version) = version {
+            shared.reload_all(&version);
+        }
     }
 }
 

@@ -1,0 +1,391 @@
+//! Incremental builds, for `serve`: on a change, load parses again only the files whose
+//! bytes changed, resolve runs the Markdown pass again only for changed sources (or for
+//! all of them when an actor's id or names changed: the automaton is new), lint reuses
+//! the names it read from unchanged sources, and render re-renders only the files whose
+//! inputs changed. The result always equals what a full build of the same input writes.
+//!
+//! What a file depends on, by kind (all compared with the previous build, entity by
+//! entity, by id):
+//! - an actor page: its profile, what resolve derived for it, the name and kind of every
+//!   actor it links to, the metadata of every source it cites or lists, and the Markdown
+//!   pass of the sources whose sentences it quotes;
+//! - a source page: its file, what resolve derived for it, the name and kind of the
+//!   actors it links to, its outlet's name;
+//! - an outlet page: its file, its sources' metadata, its country's name;
+//! - listings, data exports, the graph and the feed: re-rendered after any change; the
+//!   search index, after a change of a profile's or a source's text, or of what a link
+//!   to an actor, a source or an outlet shows;
+//! - everything: the templates and theme, `site.yaml`, the base URL, and the set of ids
+//!   (an actor, source or outlet added or removed renumbers the others).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::lint::{self, SourceNames};
+use crate::load;
+use crate::model::{ActorIx, Index, OutletIx, Site, SourceIx};
+use crate::pipeline::{self, Checked};
+use crate::render::{OutputFile, Page, Renderer};
+use crate::resolve::{self, Doc, Mentions, Resolved};
+
+/// The files of a built site, by output path.
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// A site that rebuilds only what a change affects.
+pub struct Incremental {
+    content: PathBuf,
+    base_url: Option<String>,
+    load: load::Cache,
+    /// [`Mentions::key`] of the site the cached Markdown passes were made with.
+    mentions_key: u64,
+    /// By source id: the file's text, its Markdown pass and that pass's problems.
+    docs: HashMap<String, (String, Arc<Doc>, Vec<Diagnostic>)>,
+    /// By source id: the names lint read from that Markdown pass.
+    names: HashMap<String, (Arc<Doc>, Arc<SourceNames>)>,
+    last: Option<Last>,
+}
+
+/// The previous successful build.
+struct Last {
+    site: Site,
+    resolved: Resolved,
+    renderer: u64,
+    paths: HashMap<Page, String>,
+    files: Arc<Files>,
+}
+
+/// What one build did.
+pub struct Outcome {
+    pub warnings: Vec<Diagnostic>,
+    /// How many files were rendered (the rest were kept).
+    pub rendered: usize,
+    /// Whether any output file differs from the previous build's.
+    pub changed: bool,
+}
+
+impl Incremental {
+    pub fn new(content: &Path, base_url: Option<&str>) -> Self {
+        Incremental {
+            content: content.to_path_buf(),
+            base_url: base_url.map(str::to_string),
+            load: load::Cache::default(),
+            mentions_key: 0,
+            docs: HashMap::new(),
+            names: HashMap::new(),
+            last: None,
+        }
+    }
+
+    /// The files of the last successful build (empty before the first).
+    pub fn files(&self) -> Arc<Files> {
+        self.last
+            .as_ref()
+            .map_or_else(Arc::default, |l| Arc::clone(&l.files))
+    }
+
+    /// Builds the site again; on failure the previous files stay as they were.
+    pub fn build(&mut self) -> Result<Outcome, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let base_url = (self.base_url.as_deref()).and_then(|url| {
+            pipeline::checked_base_url(url)
+                .map_err(|e| errors.push(e))
+                .ok()
+        });
+        let renderer = Renderer::new(&pipeline::site_dir(&self.content))
+            .map_err(|e| errors.extend(e))
+            .ok();
+        let checked = self.check();
+        let (mut checked, renderer) = match (checked, renderer) {
+            (Ok(checked), Some(renderer)) if errors.is_empty() => (checked, renderer),
+            (checked, _) => {
+                if let Err(e) = checked {
+                    errors.extend(e);
+                }
+                crate::diagnostic::sort(&mut errors);
+                errors.dedup();
+                return Err(errors);
+            }
+        };
+        if let Some(url) = base_url {
+            checked.site.config.base_url = Some(url);
+        }
+        self.render(checked, &renderer)
+    }
+
+    /// Load, resolve and lint, keeping the work of unchanged files.
+    fn check(&mut self) -> Result<Checked, Vec<Diagnostic>> {
+        let (site, load_errors) = load::load_cached(&self.content, &mut self.load);
+        let key = Mentions::key(&site);
+        if key != self.mentions_key {
+            self.docs.clear();
+            self.mentions_key = key;
+        }
+        let mentions = Mentions::new(&site);
+        let index = Index::new(&site);
+        let docs: Vec<(Arc<Doc>, Vec<Diagnostic>)> = site
+            .sources
+            .par_iter()
+            .map(|source| match self.docs.get(&source.id) {
+                Some((text, doc, errors)) if *text == source.file.text => {
+                    (Arc::clone(doc), errors.clone())
+                }
+                _ => {
+                    let (doc, errors) = mentions.source(source, &index);
+                    (Arc::new(doc), errors)
+                }
+            })
+            .collect();
+        self.docs = (site.sources.iter().zip(&docs))
+            .map(|(s, (doc, errors))| {
+                let entry = (s.file.text.clone(), Arc::clone(doc), errors.clone());
+                (s.id.clone(), entry)
+            })
+            .collect();
+        let resolved = resolve::resolve_with(&site, index, &mentions, docs);
+        drop(mentions);
+        let names = &mut self.names;
+        pipeline::finish_with(site, load_errors, resolved, Vec::new(), |site, resolved| {
+            let fresh: Vec<Arc<SourceNames>> = (site.sources.par_iter().zip(&resolved.sources))
+                .map(|(source, r)| match names.get(&source.id) {
+                    Some((doc, list)) if Arc::ptr_eq(doc, &r.doc) => Arc::clone(list),
+                    _ => Arc::new(lint::source_names(source, &r.doc)),
+                })
+                .collect();
+            *names = (site.sources.iter().zip(&resolved.sources).zip(&fresh))
+                .map(|((s, r), list)| (s.id.clone(), (Arc::clone(&r.doc), Arc::clone(list))))
+                .collect();
+            lint::warnings_with(site, resolved, &fresh)
+        })
+    }
+
+    /// Renders the files whose inputs changed and keeps the others.
+    fn render(
+        &mut self,
+        checked: Checked,
+        renderer: &Renderer,
+    ) -> Result<Outcome, Vec<Diagnostic>> {
+        let Checked {
+            site,
+            resolved,
+            warnings,
+            ..
+        } = checked;
+        let jobs = renderer.jobs(&site);
+        let affected = match &self.last {
+            Some(last) => Affected::compare(last, &site, &resolved, renderer.fingerprint),
+            None => Affected::All,
+        };
+        let last = self.last.as_ref();
+        let kept = |job: &Page| -> Option<(String, Arc<[u8]>)> {
+            let last = last?;
+            if affected.touches(*job, &site, &resolved) {
+                return None;
+            }
+            let path = last.paths.get(job)?;
+            Some((path.clone(), Arc::clone(last.files.get(path)?)))
+        };
+        let outcomes: Vec<Result<(Page, String, Arc<[u8]>, bool), Diagnostic>> = jobs
+            .par_iter()
+            .map(|&job| match kept(&job) {
+                Some((path, bytes)) => Ok((job, path, bytes, false)),
+                None => renderer
+                    .render_one(&site, &resolved, job)
+                    .map(|OutputFile { path, bytes }| (job, path, Arc::from(bytes), true)),
+            })
+            .collect();
+        let mut errors = Vec::new();
+        let mut files = Files::with_capacity(jobs.len());
+        let mut paths = HashMap::with_capacity(jobs.len());
+        let mut rendered = 0;
+        for outcome in outcomes {
+            match outcome {
+                Ok((job, path, bytes, fresh)) => {
+                    rendered += usize::from(fresh);
+                    paths.insert(job, path.clone());
+                    files.insert(path, bytes);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let changed = match &self.last {
+            Some(last) => *last.files != files,
+            None => true,
+        };
+        self.last = Some(Last {
+            site,
+            resolved,
+            renderer: renderer.fingerprint,
+            paths,
+            files: Arc::new(files),
+        });
+        Ok(Outcome {
+            warnings,
+            rendered,
+            changed,
+        })
+    }
+}
+
+/// Which entities changed since the last build.
+enum Affected {
+    All,
+    Some(Changes),
+}
+
+#[derive(Default)]
+struct Changes {
+    /// An actor's profile or resolved data.
+    actors: HashSet<ActorIx>,
+    /// An actor's name or kind (what a link to it shows).
+    actor_links: HashSet<ActorIx>,
+    /// A source's file or resolved data.
+    sources: HashSet<SourceIx>,
+    /// A source's title, date, outlet or summary (what a link to it shows).
+    source_links: HashSet<SourceIx>,
+    outlets: HashSet<OutletIx>,
+    /// Whether any profile's or source's text changed (for the search index).
+    text: bool,
+}
+
+impl Affected {
+    fn compare(last: &Last, site: &Site, resolved: &Resolved, renderer: u64) -> Affected {
+        let same_ids = |a: Vec<&str>, b: Vec<&str>| a == b;
+        if last.renderer != renderer
+            || last.site.config != site.config
+            || !same_ids(
+                last.site.actors.iter().map(|a| a.id.as_str()).collect(),
+                site.actors.iter().map(|a| a.id.as_str()).collect(),
+            )
+            || !same_ids(
+                last.site.sources.iter().map(|s| s.id.as_str()).collect(),
+                site.sources.iter().map(|s| s.id.as_str()).collect(),
+            )
+            || !same_ids(
+                last.site.outlets.iter().map(|o| o.id.as_str()).collect(),
+                site.outlets.iter().map(|o| o.id.as_str()).collect(),
+            )
+        {
+            return Affected::All;
+        }
+        let (old, old_resolved) = (&last.site, &last.resolved);
+        let mut changes = Changes::default();
+        for a in ActorIx::all(site.actors.len()) {
+            let (x, y) = (&old.actors[a], &site.actors[a]);
+            let profile = x.file.text != y.file.text || x.file.rel_path != y.file.rel_path;
+            if profile {
+                changes.text = true;
+            }
+            if profile || old_resolved.actors[a] != resolved.actors[a] {
+                changes.actors.insert(a);
+            }
+            if x.name.value != y.name.value || x.kind != y.kind {
+                changes.actor_links.insert(a);
+            }
+        }
+        fn outlet_name<'a>(
+            site: &'a Site,
+            resolved: &Resolved,
+            s: SourceIx,
+        ) -> Option<(&'a str, &'a str)> {
+            let o = resolved.sources[s].outlet?;
+            Some((&site.outlets[o].id, &site.outlets[o].name))
+        }
+        for s in SourceIx::all(site.sources.len()) {
+            let (x, y) = (&old.sources[s], &site.sources[s]);
+            let (rx, ry) = (&old_resolved.sources[s], &resolved.sources[s]);
+            let file = x.file.text != y.file.text || x.file.rel_path != y.file.rel_path;
+            if file {
+                changes.text = true;
+            }
+            if file || rx != ry {
+                changes.sources.insert(s);
+            }
+            if x.title != y.title
+                || x.date != y.date
+                || x.summary != y.summary
+                || outlet_name(old, old_resolved, s) != outlet_name(site, resolved, s)
+            {
+                changes.source_links.insert(s);
+            }
+        }
+        for o in OutletIx::all(site.outlets.len()) {
+            let (x, y) = (&old.outlets[o], &site.outlets[o]);
+            if x.file.text != y.file.text || old_resolved.outlets[o] != resolved.outlets[o] {
+                changes.outlets.insert(o);
+            }
+        }
+        Affected::Some(changes)
+    }
+
+    /// Whether `job`'s inputs changed.
+    fn touches(&self, job: Page, site: &Site, resolved: &Resolved) -> bool {
+        let Affected::Some(c) = self else {
+            return true;
+        };
+        let nothing = c.actors.is_empty()
+            && c.actor_links.is_empty()
+            && c.sources.is_empty()
+            && c.source_links.is_empty()
+            && c.outlets.is_empty();
+        match job {
+            // Made from the templates, the theme, the ids and site.yaml alone.
+            Page::NotFound | Page::Search | Page::Sitemap | Page::NoJekyll | Page::Asset(_) => {
+                false
+            }
+            Page::SearchIndex => {
+                c.text
+                    || !c.actor_links.is_empty()
+                    || !c.source_links.is_empty()
+                    || !c.outlets.is_empty()
+            }
+            Page::Actor(a) => {
+                let r = &resolved.actors[a];
+                let actor = &site.actors[a];
+                c.actors.contains(&a)
+                    || r.relations.iter().any(|e| {
+                        c.actor_links.contains(&e.other)
+                            || e.sources.iter().any(|s| c.source_links.contains(s))
+                    })
+                    || r.co_mentions.iter().any(|(x, _)| c.actor_links.contains(x))
+                    || (actor.country.as_ref())
+                        .and_then(|x| resolved.index.actor(&x.value))
+                        .is_some_and(|x| c.actor_links.contains(&x))
+                    || r.backlinks.iter().any(|b| {
+                        c.sources.contains(&b.source) || c.source_links.contains(&b.source)
+                    })
+                    || (actor.sources.iter())
+                        .filter_map(|s| resolved.index.source(&s.value))
+                        .any(|s| c.source_links.contains(&s))
+            }
+            Page::Source(s) => {
+                let r = &resolved.sources[s];
+                c.sources.contains(&s)
+                    || c.source_links.contains(&s)
+                    || r.doc.actors.iter().any(|(x, _)| c.actor_links.contains(x))
+                    || r.citations
+                        .profiles
+                        .iter()
+                        .any(|x| c.actor_links.contains(x))
+                    || (r.citations.relations.iter())
+                        .any(|(x, _, y)| c.actor_links.contains(x) || c.actor_links.contains(y))
+            }
+            Page::Outlet(o) => {
+                let r = &resolved.outlets[o];
+                c.outlets.contains(&o)
+                    || r.sources.iter().any(|s| c.source_links.contains(s))
+                    || (site.outlets[o].country.as_ref())
+                        .and_then(|x| resolved.index.actor(&x.value))
+                        .is_some_and(|x| c.actor_links.contains(&x))
+            }
+            // Listings, exports, the graph, the feed, and any page kind added later.
+            _ => !nothing,
+        }
+    }
+}

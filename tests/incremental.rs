@@ -1,0 +1,272 @@
+//! The incremental build `serve` uses equals a full build of the same input, byte for
+//! byte, after every step of a long sequence of random edits of every kind.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use dossier::incremental::Incremental;
+use dossier::pipeline;
+
+use crate::support::{copy_fixture, write};
+
+/// A small deterministic generator (64-bit LCG), so a failing sequence can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+/// One kind of edit: what it does to the content folder, named for the failure message.
+type Edit = (&'static str, fn(&Path, usize));
+
+fn edit_file(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    write(path, &f(text));
+}
+
+const EDITS: &[Edit] = &[
+    ("profile summary changed", |c, n| {
+        edit_file(&c.join("actors/kestan.yaml"), |t| {
+            let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+            for l in &mut lines {
+                if l.starts_with("summary:") {
+                    *l = format!("summary: Neighbouring state, revision {n}.");
+                }
+            }
+            lines.join("\n") + "\n"
+        })
+    }),
+    ("actor renamed", |c, n| {
+        edit_file(&c.join("actors/lena-vogt.yaml"), |t| {
+            let name = if n % 2 == 0 {
+                "Lena Vogt"
+            } else {
+                "Helena Vogt"
+            };
+            let rest: Vec<&str> = t.lines().filter(|l| !l.starts_with("name:")).collect();
+            format!("name: {name}\n{}\n", rest.join("\n"))
+        })
+    }),
+    ("alias added or removed", |c, n| {
+        edit_file(&c.join("actors/valoria.yaml"), |t| {
+            let rest: Vec<&str> = t.lines().filter(|l| !l.starts_with("aliases:")).collect();
+            let aliases = if n % 2 == 0 {
+                r#"aliases: ["Republic of Valoria", "the capital"]"#
+            } else {
+                r#"aliases: ["Republic of Valoria"]"#
+            };
+            format!("{}\n{aliases}\n", rest.join("\n"))
+        })
+    }),
+    ("relation added or removed", |c, n| {
+        edit_file(&c.join("actors/kestan.yaml"), |t| {
+            let base: Vec<&str> = t
+                .lines()
+                .take_while(|l| !l.starts_with("relations:"))
+                .collect();
+            let mut text = base.join("\n") + "\n";
+            if n % 2 == 0 {
+                text.push_str(
+                    "relations:\n  - type: opposes\n    target: valoria\n    sources: [talks-in-valoria]\n",
+                );
+            }
+            text
+        })
+    }),
+    ("article edited", |c, n| {
+        edit_file(&c.join("articles/talks-in-valoria.md"), |t| {
+            let body: Vec<&str> = t.lines().filter(|l| !l.starts_with("Update ")).collect();
+            let update = match n % 3 {
+                0 => "Update: Kestan denied any role.".to_string(),
+                1 => format!("Update {n}: Vogt and Rostam spoke by phone."),
+                _ => String::new(),
+            };
+            format!("{}\n\n{update}\n", body.join("\n"))
+        })
+    }),
+    ("article title changed", |c, n| {
+        edit_file(&c.join("articles/background.md"), |t| {
+            let lines: Vec<String> = t
+                .lines()
+                .map(|l| {
+                    if l.starts_with("title:") {
+                        format!("title: Background of the conflict, part {}", n % 3)
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect();
+            lines.join("\n") + "\n"
+        })
+    }),
+    ("article deleted or restored", |c, n| {
+        let path = c.join("articles/extra.md");
+        if n % 2 == 0 {
+            write(
+                &path,
+                "---\ntitle: An extra report on Kestan\ndate: 2024-07-01\n---\nKestan and the Northern Front met.\n",
+            );
+        } else {
+            let _ = std::fs::remove_file(path);
+        }
+    }),
+    ("profile broken, then fixed", |c, n| {
+        let path = c.join("actors/eastern-brigades.yaml");
+        edit_file(&path, |t| {
+            if n % 2 == 0 {
+                format!("{t}relations: [unclosed\n")
+            } else {
+                t.lines()
+                    .filter(|l| !l.contains("[unclosed"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n"
+            }
+        })
+    }),
+    ("outlet renamed", |c, n| {
+        edit_file(&c.join("outlets/harbor-times.yaml"), |t| {
+            let rest: Vec<&str> = t.lines().filter(|l| !l.starts_with("name:")).collect();
+            format!("name: Harbor Times {}\n{}\n", n % 2, rest.join("\n"))
+        })
+    }),
+    ("site title changed", |c, n| {
+        edit_file(&c.join("site.yaml"), |t| {
+            let rest: Vec<&str> = t.lines().filter(|l| !l.starts_with("title:")).collect();
+            format!(
+                "title: Northern Conflict Files {}\n{}\n",
+                n % 2,
+                rest.join("\n")
+            )
+        })
+    }),
+    ("saved without a change", |c, _| {
+        edit_file(&c.join("actors/amir-rostam.yaml"), |t| t)
+    }),
+    ("template changed", |c, n| {
+        let dir = c.parent().unwrap().join("templates");
+        let path = dir.join("404.html");
+        if n % 2 == 0 {
+            write(&path, "{% extends \"base.html\" %}{% block content %}<p>Gone.</p>{% endblock content %}\n");
+        } else {
+            let _ = std::fs::remove_file(path);
+        }
+    }),
+];
+
+fn full_build(content: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    match pipeline::build(content, None) {
+        Ok((_, files)) => Ok(files.into_iter().map(|f| (f.path, f.bytes)).collect()),
+        Err(errors) => Err(errors.iter().map(ToString::to_string).collect()),
+    }
+}
+
+fn incremental_build(site: &mut Incremental) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    match site.build() {
+        Ok(_) => Ok(site
+            .files()
+            .iter()
+            .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+            .collect()),
+        Err(errors) => Err(errors.iter().map(ToString::to_string).collect()),
+    }
+}
+
+fn assert_same(
+    step: usize,
+    what: &str,
+    full: &BTreeMap<String, Vec<u8>>,
+    inc: &BTreeMap<String, Vec<u8>>,
+) {
+    let paths = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        paths(full),
+        paths(inc),
+        "step {step} ({what}): different files"
+    );
+    for (path, bytes) in full {
+        assert!(
+            inc[path] == *bytes,
+            "step {step} ({what}): {path} differs from a full build:\n--- full\n{}\n--- incremental\n{}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&inc[path])
+        );
+    }
+}
+
+#[test]
+fn incremental_builds_equal_full_builds_after_random_edits() {
+    for seed in [1, 2, 3] {
+        let site = copy_fixture("site-basic");
+        let content = site.path().join("content");
+        let mut incremental = Incremental::new(&content, None);
+        let mut rng = Lcg(seed);
+        for step in 0..40 {
+            let (what, edit) = EDITS[rng.below(EDITS.len())];
+            let n = rng.below(6);
+            edit(&content, n);
+            let full = full_build(&content);
+            let inc = incremental_build(&mut incremental);
+            match (&full, &inc) {
+                (Ok(full), Ok(inc)) => assert_same(step, what, full, inc),
+                (Err(a), Err(b)) => assert_eq!(a, b, "seed {seed} step {step} ({what}): errors"),
+                _ => panic!(
+                    "seed {seed} step {step} ({what}): full build {} but incremental {}",
+                    if full.is_ok() { "succeeded" } else { "failed" },
+                    if inc.is_ok() { "succeeded" } else { "failed" },
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_save_that_changes_no_bytes_renders_nothing() {
+    let site = copy_fixture("site-basic");
+    let content = site.path().join("content");
+    let mut incremental = Incremental::new(&content, None);
+    let first = incremental.build().expect("the fixture builds");
+    assert!(first.changed && first.rendered > 0);
+    let before = incremental.files();
+    let profile = content.join("actors/kestan.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    write(&profile, &text);
+    let again = incremental.build().expect("still builds");
+    assert_eq!(again.rendered, 0, "an unchanged save renders nothing");
+    assert!(!again.changed);
+    assert!(Arc::ptr_eq(
+        &before["index.html"],
+        &incremental.files()["index.html"]
+    ));
+}
+
+#[test]
+fn a_profile_edit_renders_only_the_pages_that_show_it() {
+    let site = copy_fixture("site-basic");
+    let content = site.path().join("content");
+    let mut incremental = Incremental::new(&content, None);
+    let all = incremental.build().expect("the fixture builds").rendered;
+    let profile = content.join("actors/lena-vogt.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    write(
+        &profile,
+        &text.replace(
+            "Foreign minister of Valoria.",
+            "Valoria's foreign minister.",
+        ),
+    );
+    let outcome = incremental.build().expect("still builds");
+    assert!(outcome.changed);
+    assert!(
+        outcome.rendered < all / 2,
+        "{} of {all} files rendered for a summary change",
+        outcome.rendered
+    );
+}
