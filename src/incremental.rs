@@ -188,7 +188,7 @@ impl Incremental {
             let path = last.paths.get(job)?;
             Some((path.clone(), Arc::clone(last.files.get(path)?)))
         };
-        let outcomes: Vec<Result<(Page, String, Arc<[u8]>, bool), Diagnostic>> = jobs
+        let outcomes: Vec<Result<Made, Diagnostic>> = jobs
             .par_iter()
             .map(|&job| match kept(&job) {
                 Some((path, bytes)) => Ok((job, path, bytes, false)),
@@ -233,10 +233,13 @@ impl Incremental {
     }
 }
 
+/// A file of the site: its job, path, bytes, and whether it was rendered (not kept).
+type Made = (Page, String, Arc<[u8]>, bool);
+
 /// Which entities changed since the last build.
 enum Affected {
     All,
-    Some(Changes),
+    Some(Box<Changes>),
 }
 
 #[derive(Default)]
@@ -321,7 +324,7 @@ impl Affected {
                 changes.outlets.insert(o);
             }
         }
-        Affected::Some(changes)
+        Affected::Some(Box::new(changes))
     }
 
     /// Whether `job`'s inputs changed.

@@ -275,7 +275,7 @@ fn candidate_actors(
     ranked.sort_by(|a, b| {
         (b.1.sources.len(), b.1.count)
             .cmp(&(a.1.sources.len(), a.1.count))
-            .then_with(|| a.0.cmp(&b.0))
+            .then_with(|| a.0.cmp(b.0))
     });
     ranked
         .into_iter()
