@@ -1,7 +1,8 @@
 //! `dossier serve`: build in memory, serve on 127.0.0.1, watch, rebuild, live reload.
 //!
-//! The site is built into memory (nothing is written to disk) and held behind an
-//! `RwLock` that each rebuild swaps whole. One thread accepts connections (tiny_http) and
+//! The site is built into memory (nothing is written to disk) by an
+//! [`Incremental`] builder, which re-renders only the files a change affects, and held
+//! behind an `RwLock` that each rebuild swaps whole (unchanged files are shared). One thread accepts connections (tiny_http) and
 //! gives every request a thread of its own; the calling thread watches `content/`,
 //! `templates/` and `theme/`, rebuilds on a change and tells every open page to reload
 //! through server-sent events on [`EVENTS_PATH`]. The reload script is added to HTML
