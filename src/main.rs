@@ -36,6 +36,7 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => fail_with(&message),
         },
+        Command::Init { dir } => init(&dir, out),
         Command::New {
             what,
             name,
@@ -136,6 +137,21 @@ fn check(args: &ContentArgs, out: Output) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => report(&errors, &[]),
+    }
+}
+
+fn init(dir: &Path, out: Output) -> ExitCode {
+    match dossier::init::init(dir) {
+        Ok(written) => {
+            if out.verbose {
+                for path in &written {
+                    println!("created {}", path.display());
+                }
+            }
+            out.say(dossier::init::next_steps(dir, written.len()));
+            ExitCode::SUCCESS
+        }
+        Err(message) => fail_with(&message),
     }
 }
 
