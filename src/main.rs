@@ -90,6 +90,9 @@ fn build(args: &ContentArgs, out_dir: &Path, base_url: Option<&str>, out: Output
         return report(&[], &checked.warnings);
     }
     print_diagnostics(&checked.warnings);
+    for note in dossier::render::publishing_notes(&checked.site) {
+        eprintln!("dossier: warning: {note}");
+    }
     let writing = Instant::now();
     if let Err(e) = output::write_site(&files, out_dir) {
         return fail_with(&format!("cannot write {}: {e}", out_dir.display()));

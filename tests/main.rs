@@ -7,4 +7,5 @@ mod cli;
 mod content;
 mod errors;
 mod init;
+mod publish;
 mod serve;
