@@ -61,13 +61,19 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Start a new site in DIR (new or empty): content with an example, schemas, workflows.
+    Init {
+        /// The site folder to create; `dossier build` then works inside it.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Write a new actor profile or article, every field commented.
     New {
         /// What to create.
         what: NewKind,
         /// The actor's name or the article's title; the file name is its slug.
         name: String,
-        /// For an actor: person, organization, state or coalition.
+        /// For an actor: person, organization (the default), state or coalition.
         #[arg(long)]
         kind: Option<String>,
         /// The content folder.

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diagnostic;
 pub mod incremental;
+pub mod init;
 pub mod lint;
 pub mod load;
 pub mod model;

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => cmd::fail_with(&message),
         },
+        Command::Init { dir } => cmd::init::run(&dir, console),
         Command::New {
             what,
             name,

@@ -6,7 +6,7 @@ use crate::model::ActorKind;
 use crate::text::slugify;
 
 /// A YAML double-quoted string.
-fn quoted(text: &str) -> String {
+pub fn quoted(text: &str) -> String {
     serde_json::to_string(text).expect("strings serialize")
 }
 
@@ -58,6 +58,8 @@ Paste the article's text here, word for word, one blank line between paragraphs.
 }
 
 /// Writes a scaffold at `<content>/<folder>/<slug>.<ext>`, refusing to overwrite; returns the path.
+/// The content folder must hold a `site.yaml` (else the site would not build), and the schema
+/// a scaffold's `$schema` line names is written into `<content>/schema/` when it is missing.
 pub fn create(
     content: &Path,
     folder: &str,
@@ -69,6 +71,14 @@ pub fn create(
     if slug.is_empty() {
         return Err(format!(
             "`{name}` has no letters or digits to make an id from"
+        ));
+    }
+    let site_yaml = content.join("site.yaml");
+    if !site_yaml.is_file() {
+        return Err(format!(
+            "{} not found: `dossier new` adds to an existing site; start one with `dossier init`, \
+             or point at one with --content",
+            site_yaml.display()
         ));
     }
     let dir = content.join(folder);
@@ -90,7 +100,33 @@ pub fn create(
         })?;
     std::io::Write::write_all(&mut file, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    if let Some(name) = schema_named(text) {
+        write_missing_schema(content, name)?;
+    }
     Ok(path)
+}
+
+/// The file a scaffold's first line, `# yaml-language-server: $schema=../schema/<name>`, names.
+fn schema_named(text: &str) -> Option<&str> {
+    let first = text.lines().next()?;
+    first.strip_prefix("# yaml-language-server: $schema=../schema/")
+}
+
+/// Writes `<content>/schema/<name>` when it does not exist, so that the line points at a file.
+fn write_missing_schema(content: &Path, name: &str) -> Result<(), String> {
+    let path = content.join("schema").join(name);
+    if path.exists() {
+        return Ok(());
+    }
+    let Some((_, text)) = crate::load::schema::schemas()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+    else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(content.join("schema"))
+        .and_then(|()| std::fs::write(&path, text))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -102,5 +138,17 @@ mod tests {
         let text = actor("Kata’ib \"Hezbollah\"", ActorKind::Organization);
         assert!(text.contains(r#"name: "Kata’ib \"Hezbollah\"""#));
         assert!(article("A: B").contains(r#"title: "A: B""#));
+    }
+
+    #[test]
+    fn the_actor_scaffold_names_a_schema_dossier_can_write() {
+        let scaffold = actor("X", ActorKind::Person);
+        let name = schema_named(&scaffold).expect("a schema line");
+        let names: Vec<&str> = crate::load::schema::schemas()
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        assert!(names.contains(&name), "{name} not in {names:?}");
+        assert_eq!(schema_named(&article("X")), None);
     }
 }

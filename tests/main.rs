@@ -7,4 +7,6 @@ mod cli;
 mod content;
 mod errors;
 mod incremental;
+mod init;
+mod publish;
 mod serve;

@@ -35,6 +35,9 @@ pub fn run(
         return report(&[], &checked.warnings);
     }
     print_diagnostics(&checked.warnings);
+    for note in crate::render::publishing_notes(&checked.site) {
+        eprintln!("dossier: warning: {note}");
+    }
 
     let rendering = Instant::now();
     let staging = match Staging::create(out_dir) {

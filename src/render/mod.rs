@@ -117,11 +117,14 @@ impl Renderer {
             Page::Actors,
             Page::Sources,
             Page::NotFound,
-            Page::Sitemap,
-            Page::Feed,
             Page::Graph,
             Page::Search,
         ];
+        // The sitemap and the feed need absolute URLs: without a base URL they are left
+        // out (see `publishing_notes`).
+        if site.config.base_url.is_some() {
+            jobs.extend([Page::Sitemap, Page::Feed]);
+        }
         jobs.extend(ActorIx::all(site.actors.len()).map(Page::Actor));
         jobs.extend(SourceIx::all(site.sources.len()).map(Page::Source));
         jobs.extend(OutletIx::all(site.outlets.len()).map(Page::Outlet));
@@ -426,6 +429,7 @@ fn actors_context(site: &Site, resolved: &Resolved) -> Context {
     ctx
 }
 
+/// The sitemap: absolute URLs only, as the sitemaps protocol requires.
 fn sitemap_context(site: &Site) -> Context {
     let mut urls = vec![
         "index.html".to_string(),
@@ -452,15 +456,18 @@ fn sitemap_context(site: &Site) -> Context {
     ctx
 }
 
+/// How many sources the feed lists at most.
+const FEED_ENTRIES: usize = 50;
+
 #[derive(Serialize)]
 struct FeedEntry<'a> {
     source: SourceRef<'a>,
     link: String,
-    id: String,
     updated: String,
 }
 
-/// The feed lists dated sources, newest first; its own date is the newest source's (never the clock).
+/// The feed lists dated sources, newest first; its own date is the newest source's (never
+/// the clock). Each id is the page's absolute URL, so two sites never share one.
 fn feed_context(site: &Site, resolved: &Resolved) -> Context {
     let base = site.config.base_url.clone().unwrap_or_default();
     let entries: Vec<FeedEntry> = resolved
@@ -468,20 +475,13 @@ fn feed_context(site: &Site, resolved: &Resolved) -> Context {
         .iter()
         .filter_map(|&s| {
             let date = site.sources[s].date?;
-            let link = format!("{base}sources/{}.html", site.sources[s].id);
-            let id = if base.is_empty() {
-                format!("urn:dossier:source:{}", site.sources[s].id)
-            } else {
-                link.clone()
-            };
             Some(FeedEntry {
                 source: SourceRef::new(site, resolved, s),
-                link,
-                id,
+                link: format!("{base}sources/{}.html", site.sources[s].id),
                 updated: date.rfc3339(),
             })
         })
-        .take(50)
+        .take(FEED_ENTRIES)
         .collect();
     let updated = entries
         .first()
@@ -489,16 +489,47 @@ fn feed_context(site: &Site, resolved: &Resolved) -> Context {
     let mut ctx = Context::new();
     ctx.insert("entries", &entries);
     ctx.insert("updated", &updated);
-    ctx.insert(
-        "feed_id",
-        &if base.is_empty() {
-            "urn:dossier:feed".to_string()
-        } else {
-            format!("{base}feed.xml")
-        },
-    );
+    ctx.insert("feed_url", &format!("{base}feed.xml"));
     ctx.insert("home", &format!("{base}index.html"));
     ctx
+}
+
+/// One line each for what a build leaves out of the published site and why: the sitemap
+/// and feed without a base URL, undated sources from the feed. Not content warnings: they
+/// depend on how `build` is called, and `--deny-warnings` does not count them.
+pub fn publishing_notes(site: &Site) -> Vec<String> {
+    if site.config.base_url.is_none() {
+        return vec![
+            "no base_url: sitemap.xml and feed.xml were not written, as they need absolute URLs \
+             (set base_url in site.yaml or pass --base-url)"
+                .to_string(),
+        ];
+    }
+    let undated: Vec<&str> = site
+        .sources
+        .iter()
+        .filter(|s| s.date.is_none())
+        .map(|s| s.id.as_str())
+        .collect();
+    if undated.is_empty() {
+        return Vec::new();
+    }
+    let shown = undated
+        .iter()
+        .take(3)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = if undated.len() > 3 {
+        format!(" and {} more", undated.len() - 3)
+    } else {
+        String::new()
+    };
+    vec![format!(
+        "feed.xml leaves out {} undated source{} ({shown}{more}): a `date:` puts a source in it",
+        undated.len(),
+        if undated.len() == 1 { "" } else { "s" }
+    )]
 }
 
 /// A Tera error with its causes, on one line.
