@@ -54,8 +54,8 @@ HOSTILE_BUDGETS = {"long-line": (5.0, 1024)}
 # ---- running a command, with its time and peak memory ----
 
 class Run:
-    def __init__(self, rc, wall, peak_kib, stdout, stderr, timed_out):
-        self.rc, self.wall, self.peak_kib = rc, wall, peak_kib
+    def __init__(self, rc, wall, cpu, peak_kib, stdout, stderr, timed_out):
+        self.rc, self.wall, self.cpu, self.peak_kib = rc, wall, cpu, peak_kib
         self.stdout, self.stderr, self.timed_out = stdout, stderr, timed_out
 
     @property
@@ -88,7 +88,8 @@ def measure(cmd, timeout=None, cwd=None):
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(proc.returncode, wall, usage.ru_maxrss, out.read().decode("utf-8", "replace"),
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(proc.returncode, wall, cpu, usage.ru_maxrss, out.read().decode("utf-8", "replace"),
                    err.read().decode("utf-8", "replace"), timed_out.is_set())
 
 
@@ -206,6 +207,7 @@ def full_date(d):
     return "-".join(parts)
 
 
+HUGO_SITE_VERSION = 2  # bump when hugo_site() writes something else
 FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
@@ -213,7 +215,7 @@ def hugo_site(corpus_dir):
     """The corpus's articles as a minimal Hugo site: the same Markdown bodies, the actors
     as a taxonomy (a page per actor listing its sources, as dossier's backlinks do)."""
     site = os.path.join(corpus_dir, "hugo")
-    done = os.path.join(site, "complete")
+    done = os.path.join(site, f"complete-{HUGO_SITE_VERSION}")
     if os.path.exists(done):
         return site
     if os.path.exists(site):
@@ -241,7 +243,8 @@ def hugo_site(corpus_dir):
     listing = ('<!doctype html><html><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
                '<body><h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}<li><a href="'
                '{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>'
-               '{{ end }}</ul>{{ template "_internal/pagination.html" . }}</body></html>\n')
+               '{{ end }}</ul><p>{{ with .Paginator.Prev }}<a href="{{ .URL }}">newer</a>{{ end }} '
+               '{{ with .Paginator.Next }}<a href="{{ .URL }}">older</a>{{ end }}</p></body></html>\n')
     with open(os.path.join(layouts, "single.html"), "w") as f:
         f.write(page)
     with open(os.path.join(layouts, "list.html"), "w") as f:
@@ -469,6 +472,7 @@ def main():
     p.add_argument("--serve-repeats", type=int, default=5)
     p.add_argument("--hostile", action="store_true", help="build the hostile inputs of issue #11")
     p.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
+    p.add_argument("--hugo-timeout", type=float, default=900, help="seconds before a Hugo build is stopped")
     p.add_argument("--timeout", type=float, default=120, help="seconds before a hostile build is stopped")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = p.parse_args()
@@ -507,18 +511,21 @@ def main():
         checks.append(("pages ≤ 1 MB", st["page"][1] <= PAGE_LIMIT))
         checks.append(("mentions agree", not diffs))
         missed += [f"{n} articles: {c}" for c, ok in checks if not ok]
-        hugo_run = hugo_build(cdir, timeout=1800) if hugo else None
-        rows.append((n, actors, run, st, checks, hugo_run))
-        print(f"\n{n} articles, {actors} actors: {run.wall:.2f} s, {run.peak_mib:.0f} MiB peak, "
+        print(f"\n{n} articles, {actors} actors: {run.wall:.2f} s ({run.cpu:.2f} s CPU), {run.peak_mib:.0f} MiB peak, "
               f"{st['files']} files, {human(st['bytes'])}", flush=True)
         for name, ms in stages(run.stdout):
             print(f"  {name:<9} {ms:>9.1f} ms")
         print(f"  largest page  {st['page'][0]} ({human(st['page'][1])})")
-        print(f"  largest asset {st['asset'][0]} ({human(st['asset'][1])})")
+        print(f"  largest asset {st['asset'][0]} ({human(st['asset'][1])})", flush=True)
+        hugo_run = hugo_build(cdir, timeout=args.hugo_timeout) if hugo else None
+        rows.append((n, actors, run, st, checks, hugo_run))
         if hugo_run:
-            if hugo_run.rc == 0:
-                print(f"  hugo          {hugo_run.wall:.2f} s, {hugo_run.peak_mib:.0f} MiB peak; "
-                      f"dossier ÷ hugo = {run.wall / hugo_run.wall:.2f}")
+            if hugo_run.timed_out:
+                print(f"  hugo          TIMEOUT after {args.hugo_timeout:.0f} s")
+            elif hugo_run.rc == 0:
+                print(f"  hugo          {hugo_run.wall:.2f} s ({hugo_run.cpu:.2f} s CPU), "
+                      f"{hugo_run.peak_mib:.0f} MiB peak; dossier ÷ hugo = {run.wall / hugo_run.wall:.2f} "
+                      f"(CPU {run.cpu / hugo_run.cpu:.2f})")
             else:
                 print(f"  hugo failed (exit {hugo_run.rc}): {hugo_run.stderr[-500:]}")
         for c, ok in checks:
@@ -531,15 +538,15 @@ def main():
                 if name not in names:
                     names.append(name)
         print("\n| articles | actors | " + " | ".join(f"{s} ms" for s in names) +
-              " | total s | peak MiB | output | files | largest page | largest asset | hugo s | ÷ hugo | targets |")
-        print("|" + "---|" * (len(names) + 11))
+              " | total s | CPU s | peak MiB | output | files | largest page | largest asset | hugo s | ÷ hugo | targets |")
+        print("|" + "---|" * (len(names) + 12))
         for n, actors, run, st, checks, hugo_run in rows:
             times = dict(stages(run.stdout))
             hugo_s = f"{hugo_run.wall:.2f}" if hugo_run and hugo_run.rc == 0 else "–"
             ratio = f"{run.wall / hugo_run.wall:.2f}" if hugo_run and hugo_run.rc == 0 else "–"
             verdict = ", ".join(f"{pass_fail(ok)} {c}" for c, ok in checks)
             print(f"| {n} | {actors} | " + " | ".join(f"{times[s]:.0f}" if s in times else "–" for s in names) +
-                  f" | {run.wall:.2f} | {run.peak_mib:.0f} | {human(st['bytes'])} | {st['files']} | "
+                  f" | {run.wall:.2f} | {run.cpu:.2f} | {run.peak_mib:.0f} | {human(st['bytes'])} | {st['files']} | "
                   f"`{st['page'][0]}` {human(st['page'][1])} | `{st['asset'][0]}` {human(st['asset'][1])} | "
                   f"{hugo_s} | {ratio} | {verdict} |")
 
@@ -586,7 +593,8 @@ def main():
                 verdict = f"  {pass_fail(ok)} ≤ {budget[0]:.0f} s, ≤ {budget[1]} MiB"
                 if not ok:
                     missed.append(f"hostile {shape}: budget")
-            print(f"  {shape:<16} {human(size):>9}  {run.wall:7.2f} s  {run.peak_mib:7.0f} MiB  {status}{verdict}",
+            print(f"  {shape:<16} {human(size):>9}  {run.wall:7.2f} s ({run.cpu:6.2f} s CPU)  "
+                  f"{run.peak_mib:7.0f} MiB  {status}{verdict}",
                   flush=True)
             if os.path.exists(out):
                 shutil.rmtree(out)
