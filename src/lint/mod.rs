@@ -226,6 +226,10 @@ pub fn source_names(source: &Source, doc: &Doc) -> SourceNames {
     for block in doc.blocks.iter().skip(1) {
         let text = block.text.as_str();
         let mut hits = block.hits.iter().peekable();
+        // Names come in order: each is searched for in the Markdown from the last one on,
+        // so a block costs time linear in its length.
+        let mut from = block.offset;
+        let mut last_end = 0;
         for (start, end) in name_runs(text) {
             while hits.next_if(|h| h.1 <= start).is_some() {}
             if hits.peek().is_some_and(|h| h.0 < end) {
@@ -235,7 +239,11 @@ pub fn source_names(source: &Source, doc: &Doc) -> SourceNames {
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            let at = position_in_body(source, block.offset, &text[start..end]);
+            // The Markdown between two names is about as long as their plain text gap.
+            let window = 256 + 2 * (end - last_end);
+            let at = position_in_body(source, from, window, &text[start..end]);
+            from = at - source.body_offset;
+            last_end = end;
             names.push((name, at));
         }
     }
@@ -299,13 +307,17 @@ fn candidate_actors(
         .collect()
 }
 
-/// The byte offset in the file of `name` (its first word), searched from where its block
-/// starts in the body.
-fn position_in_body(source: &Source, block_offset: usize, name: &str) -> usize {
+/// The byte offset in the file of `name` (its first word), searched in the `window` bytes
+/// of the body from `from` on; `from` itself where it is not found there.
+fn position_in_body(source: &Source, from: usize, window: usize, name: &str) -> usize {
     let body = source.body();
     let first_word = name.split_whitespace().next().unwrap_or(name);
-    let from = block_offset.min(body.len());
-    let at = body[from..].find(first_word).map_or(from, |i| from + i);
+    let from = from.min(body.len());
+    let mut to = (from + window).min(body.len());
+    while !body.is_char_boundary(to) {
+        to += 1;
+    }
+    let at = body[from..to].find(first_word).map_or(from, |i| from + i);
     source.body_offset + at
 }
 
