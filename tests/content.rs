@@ -124,7 +124,12 @@ fn hamas_says_it_coordinates_links_leaders_states_and_a_possessive() {
             U.S. → united-states
             Antony Blinken → antony-blinken
             Joe Biden → joe-biden",
-        not_linked: &["Israeli", "Benjamin Netanyahu’s", "Iran-backed", "Israeli military spokesman"],
+        not_linked: &[
+            "Israeli",
+            "Benjamin Netanyahu’s",
+            "Iran-backed",
+            "Israeli military spokesman",
+        ],
         not_actors: &[],
     }
     .check();
@@ -263,7 +268,11 @@ fn source_files() -> Vec<(String, Value, String)> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).expect("articles folder") {
         let path = entry.expect("entry").path();
-        let id = path.file_stem().expect("stem").to_string_lossy().into_owned();
+        let id = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
         let text = std::fs::read_to_string(&path).expect("read");
         let rest = text.strip_prefix("---\n").expect("front matter");
         let (front, body) = rest.split_once("\n---\n").expect("closed front matter");
@@ -280,7 +289,11 @@ fn profiles() -> Vec<(String, Value)> {
     let mut all = Vec::new();
     for entry in std::fs::read_dir(dir).expect("actors folder") {
         let path = entry.expect("entry").path();
-        let id = path.file_stem().expect("stem").to_string_lossy().into_owned();
+        let id = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
         let text = std::fs::read_to_string(&path).expect("read");
         all.push((id, serde_saphyr::from_str(&text).expect("valid profile")));
     }
@@ -307,7 +320,10 @@ fn every_source_mentions_at_least_one_actor() {
         if COLLECTED.contains(&id) {
             assert!(actors.values().any(|c| c != 0), "{id} mentions no actor");
         } else {
-            assert!(cited.iter().any(|c| c == id), "{id} has a body: not a collected article");
+            assert!(
+                cited.iter().any(|c| c == id),
+                "{id} has a body: not a collected article"
+            );
             assert!(!actors.is_empty(), "{id} concerns no actor");
         }
     }
@@ -324,9 +340,15 @@ fn every_citation_only_source_has_title_outlet_date_url_summary_and_actors() {
             assert!(!text.trim().is_empty(), "{id}: no {key}");
         }
         let date = &front["date"];
-        assert!(!date.is_null() && date.to_string().len() >= 4, "{id}: no date");
+        assert!(
+            !date.is_null() && date.to_string().len() >= 4,
+            "{id}: no date"
+        );
         let url = front["url"].as_str().unwrap_or_default();
-        assert!(url.starts_with("https://") || url.starts_with("http://"), "{id}: url {url:?}");
+        assert!(
+            url.starts_with("https://") || url.starts_with("http://"),
+            "{id}: url {url:?}"
+        );
         let actors = front["actors"].as_array().map_or(0, Vec::len);
         assert!(actors > 0, "{id}: no actors tagged");
     }
@@ -344,17 +366,29 @@ fn collected_articles_whose_original_is_known_give_outlet_date_and_url() {
     let site = knowledge_base();
     let sources = data(&site, "data/sources.json");
     let known = [
-        ("hamas-and-hezbollah-strategic-coordination-in-the-face-of-conflict", "lbci"),
-        ("iran-backed-militias-said-to-be-ready-to-join-hezbollah", "arabexpert"),
+        (
+            "hamas-and-hezbollah-strategic-coordination-in-the-face-of-conflict",
+            "lbci",
+        ),
+        (
+            "iran-backed-militias-said-to-be-ready-to-join-hezbollah",
+            "arabexpert",
+        ),
     ];
     for (id, outlet) in known {
         let source = sources.iter().find(|s| s["id"] == id).expect("exported");
         assert_eq!(source["outlet"], outlet, "{id}");
-        assert!(source["date"].as_str().is_some_and(|d| d.len() == 10), "{id}");
+        assert!(
+            source["date"].as_str().is_some_and(|d| d.len() == 10),
+            "{id}"
+        );
         let url = source["url"].as_str().unwrap_or_default();
         assert!(url.starts_with("http"), "{id}: {url:?}");
     }
-    let dated = sources.iter().find(|s| s["id"] == COLLECTED[4]).expect("exported");
+    let dated = sources
+        .iter()
+        .find(|s| s["id"] == COLLECTED[4])
+        .expect("exported");
     assert_eq!(dated["date"], "2023-11-10", "the text's own date line");
 }
 
@@ -378,7 +412,9 @@ fn every_relation_cites_articles_that_name_both_ends_or_a_citation() {
         let actor = actors.iter().find(|a| a["id"] == id).expect("known actor");
         let mentions = actor["mentions"].as_array().unwrap().iter();
         let named = mentions.filter(|m| m["count"] != 0);
-        named.map(|m| m["source"].as_str().unwrap().to_string()).collect()
+        named
+            .map(|m| m["source"].as_str().unwrap().to_string())
+            .collect()
     };
     let cited = citation_only();
     let mut checked = 0;
@@ -392,10 +428,14 @@ fn every_relation_cites_articles_that_name_both_ends_or_a_citation() {
             let sources = relation["sources"].as_array().unwrap();
             assert!(!sources.is_empty(), "{id} → {target}: no sources");
             for source in sources.iter().map(|s| s.as_str().unwrap().to_string()) {
-                let names_both = mentioned_in(id).contains(&source)
-                    && mentioned_in(target).contains(&source);
+                let names_both =
+                    mentioned_in(id).contains(&source) && mentioned_in(target).contains(&source);
                 let ok = names_both || cited.contains(&source);
-                assert!(ok, "{id} {} {target}: {source} names only one end", relation["type"]);
+                assert!(
+                    ok,
+                    "{id} {} {target}: {source} names only one end",
+                    relation["type"]
+                );
                 checked += 1;
             }
         }
@@ -413,10 +453,17 @@ fn the_dead_and_the_dissolved_hold_no_current_relation() {
             continue;
         }
         ended += 1;
-        let actor = actors.iter().find(|a| a["id"] == id.as_str()).expect("exported");
+        let actor = actors
+            .iter()
+            .find(|a| a["id"] == id.as_str())
+            .expect("exported");
         for relation in actor["relations"].as_array().unwrap() {
             let current = relation["declared"] == true && relation["until"].is_null();
-            assert!(!current, "{id}: {} {} has no `until`", relation["type"], relation["target"]);
+            assert!(
+                !current,
+                "{id}: {} {} has no `until`",
+                relation["type"], relation["target"]
+            );
         }
     }
     assert!(ended >= 6, "{ended}");
