@@ -12,8 +12,9 @@
 //! - a source page: its file, what resolve derived for it, the name and kind of the
 //!   actors it links to, its outlet's name;
 //! - an outlet page: its file, its sources' metadata, its country's name;
-//! - listings, data exports, the graph and the feed: re-rendered after any change; the
-//!   search index, after a change of a profile's or a source's text, or of what a link
+//! - listings, the graph, the feed and the data exports: after a change of what they
+//!   list (actors' names, kinds, summaries and mention counts, relations, sources'
+//!   metadata, mentions); the search index, after a change of a profile's or a source's text, or of what a link
 //!   to an actor, a source or an outlet shows;
 //! - everything: the templates and theme, `site.yaml`, the base URL, and the set of ids
 //!   (an actor, source or outlet added or removed renumbers the others).
@@ -65,6 +66,8 @@ pub struct Outcome {
     pub rendered: usize,
     /// Whether any output file differs from the previous build's.
     pub changed: bool,
+    /// How long each stage took.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Incremental {
@@ -98,7 +101,9 @@ impl Incremental {
         let renderer = Renderer::new(&pipeline::site_dir(&self.content))
             .map_err(|e| errors.extend(e))
             .ok();
+        let started = std::time::Instant::now();
         let checked = self.check();
+        let checked_in = started.elapsed();
         let (mut checked, renderer) = match (checked, renderer) {
             (Ok(checked), Some(renderer)) if errors.is_empty() => (checked, renderer),
             (checked, _) => {
@@ -113,7 +118,12 @@ impl Incremental {
         if let Some(url) = base_url {
             checked.site.config.base_url = Some(url);
         }
-        self.render(checked, &renderer)
+        let mut outcome = self.render(checked, &renderer)?;
+        outcome.timings = vec![
+            ("check", checked_in),
+            ("render", started.elapsed() - checked_in),
+        ];
+        Ok(outcome)
     }
 
     /// Load, resolve and lint, keeping the work of unchanged files.
@@ -229,6 +239,7 @@ impl Incremental {
             warnings,
             rendered,
             changed,
+            timings: Vec::new(),
         })
     }
 }
@@ -255,6 +266,10 @@ struct Changes {
     outlets: HashSet<OutletIx>,
     /// Whether any profile's or source's text changed (for the search index).
     text: bool,
+    /// Whether any actor's summary or mention total changed (what listings show).
+    listed: bool,
+    /// Whether any actor's relations changed (the graph, the front page's count).
+    relations: bool,
 }
 
 impl Affected {
@@ -291,6 +306,9 @@ impl Affected {
             if x.name.value != y.name.value || x.kind != y.kind {
                 changes.actor_links.insert(a);
             }
+            let (rx, ry) = (&old_resolved.actors[a], &resolved.actors[a]);
+            changes.listed |= x.summary != y.summary || rx.mention_total != ry.mention_total;
+            changes.relations |= rx.relations != ry.relations;
         }
         fn outlet_name<'a>(
             site: &'a Site,
@@ -387,7 +405,16 @@ impl Affected {
                         .and_then(|x| resolved.index.actor(&x.value))
                         .is_some_and(|x| c.actor_links.contains(&x))
             }
-            // Listings, exports, the graph, the feed, and any page kind added later.
+            Page::Graph | Page::GraphJson => c.relations || c.listed || !c.actor_links.is_empty(),
+            Page::Actors => c.listed || !c.actor_links.is_empty(),
+            Page::Sources | Page::Feed => !c.source_links.is_empty(),
+            Page::Index => {
+                c.listed || c.relations || !c.actor_links.is_empty() || !c.source_links.is_empty()
+            }
+            Page::ActorsJson => !c.actors.is_empty() || !c.actor_links.is_empty(),
+            Page::SourcesJson => !c.sources.is_empty() || !c.source_links.is_empty(),
+            // Any page kind added later: after any change.
+            #[allow(unreachable_patterns)]
             _ => !nothing,
         }
     }

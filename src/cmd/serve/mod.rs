@@ -169,6 +169,8 @@ struct Rebuilt {
     snapshot: Option<Snapshot>,
     outcome: Result<Vec<Diagnostic>, Vec<Diagnostic>>,
     rendered: usize,
+    /// How long load, resolve and lint (`check`) and render took.
+    timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl<'a> Builder<'a> {
@@ -197,6 +199,7 @@ impl<'a> Builder<'a> {
                 return Rebuilt {
                     snapshot: None,
                     rendered: done.rendered,
+                    timings: done.timings.clone(),
                     outcome: outcome.map(|o| o.warnings),
                 };
             }
@@ -212,6 +215,7 @@ impl<'a> Builder<'a> {
                     version,
                 }),
                 rendered: done.rendered,
+                timings: done.timings,
                 outcome: Ok(done.warnings),
             },
             Err(diagnostics) => Rebuilt {
@@ -221,6 +225,7 @@ impl<'a> Builder<'a> {
                     version,
                 }),
                 rendered: 0,
+                timings: Vec::new(),
                 outcome: Err(diagnostics),
             },
         }

@@ -186,7 +186,14 @@ pub(super) fn rebuild_loop(
                         0 => "nothing changed".to_string(),
                         n => format!("rebuilt {n} file{}", if n == 1 { "" } else { "s" }),
                     };
-                    println!("{what} in {} ms{count}", started.elapsed().as_millis());
+                    let stages: Vec<String> = (rebuilt.timings.iter())
+                        .map(|(stage, t)| format!("{stage} {} ms", t.as_millis()))
+                        .collect();
+                    println!(
+                        "{what} in {} ms ({}){count}",
+                        started.elapsed().as_millis(),
+                        stages.join(", ")
+                    );
                 }
                 shown = warnings;
             }
