@@ -118,7 +118,10 @@ fn write_missing_schema(content: &Path, name: &str) -> Result<(), String> {
     if path.exists() {
         return Ok(());
     }
-    let Some((_, text)) = crate::schema::schemas().into_iter().find(|(n, _)| *n == name) else {
+    let Some((_, text)) = crate::schema::schemas()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+    else {
         return Ok(());
     };
     std::fs::create_dir_all(content.join("schema"))

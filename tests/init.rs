@@ -79,13 +79,23 @@ fn init_writes_a_site_that_builds_at_once_without_warnings() {
     assert!(pages.contains("needs: check"));
     assert!(pages.contains("uses: ./.github/workflows/check.yml"));
     let site_yaml = read(&kb, "content/site.yaml");
-    for key in ["title:", "description:", "# base_url:", "# repo_url:", "language:"] {
+    for key in [
+        "title:",
+        "description:",
+        "# base_url:",
+        "# repo_url:",
+        "language:",
+    ] {
         assert!(site_yaml.contains(key), "site.yaml lacks {key}");
     }
 
     let o = run(&kb, &["check", "--deny-warnings"]);
     assert_ok(&o);
-    assert!(stdout(&o).contains("no errors, 0 warnings"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("no errors, 0 warnings"),
+        "{}",
+        stdout(&o)
+    );
     let o = build(&kb, &[]);
     assert_ok(&o);
     assert!(stdout(&o).contains(" 0 warnings in "), "{}", stdout(&o));
@@ -151,7 +161,10 @@ fn new_actor_writes_the_schema_its_first_line_names_when_missing() {
     assert!(!content.join("schema").exists());
     assert_ok(&run(site.path(), &["new", "actor", "Gamma Unit"]));
     let profile = read(&content, "actors/gamma-unit.yaml");
-    assert!(profile.contains("\nkind: organization "), "the default kind");
+    assert!(
+        profile.contains("\nkind: organization "),
+        "the default kind"
+    );
     assert!(content.join("schema/actor.schema.json").is_file());
 }
 
@@ -174,7 +187,10 @@ fn the_contributing_guide_s_new_actor_example_works_on_the_shipped_content() {
     let name = command.split('"').nth(1).expect("a quoted name");
     let site = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("content"), &site.path().join("content"));
-    let o = run(site.path(), &["new", "actor", name, "--kind", "organization"]);
+    let o = run(
+        site.path(),
+        &["new", "actor", name, "--kind", "organization"],
+    );
     assert_ok(&o);
     assert_eq!(stdout(&o).trim(), format!("created {promised}"));
     let o = check(site.path());

@@ -43,25 +43,39 @@ fn the_sitemap_is_written_only_with_a_base_url_and_then_every_location_is_absolu
     assert_ok(&o);
     assert_eq!(
         notes(&o),
-        ["dossier: warning: no base_url: sitemap.xml and feed.xml were not written, as they \
-          need absolute URLs (set base_url in site.yaml or pass --base-url)"]
+        [
+            "dossier: warning: no base_url: sitemap.xml and feed.xml were not written, as they \
+          need absolute URLs (set base_url in site.yaml or pass --base-url)"
+        ]
     );
     let out = site.path().join("public");
     assert!(out.join("index.html").is_file());
     assert!(!out.join("sitemap.xml").exists());
     assert!(!out.join("feed.xml").exists());
     for rel in ["index.html", "actors/kestan.html", "404.html"] {
-        assert!(!read(&out, rel).contains("feed.xml"), "{rel} links the feed");
+        assert!(
+            !read(&out, rel).contains("feed.xml"),
+            "{rel} links the feed"
+        );
     }
-    assert!(stdout(&o).contains(" 0 warnings in "), "not a content warning");
+    assert!(
+        stdout(&o).contains(" 0 warnings in "),
+        "not a content warning"
+    );
 
     let o = build(site.path(), &["--base-url", "https://example.org/kb"]);
     assert_ok(&o);
-    assert!(notes(&o).iter().all(|n| !n.contains("sitemap")), "{:?}", notes(&o));
+    assert!(
+        notes(&o).iter().all(|n| !n.contains("sitemap")),
+        "{:?}",
+        notes(&o)
+    );
     let sitemap = read(&out, "sitemap.xml");
     let locs = all_between(&sitemap, "<loc>", "</loc>");
     assert_eq!(locs.len(), 16);
-    assert!(locs.iter().all(|l| l.starts_with("https://example.org/kb/")));
+    assert!(locs
+        .iter()
+        .all(|l| l.starts_with("https://example.org/kb/")));
     assert!(read(&out, "index.html").contains("href=\"feed.xml\""));
 }
 
@@ -80,13 +94,18 @@ fn feed_ids_come_from_the_base_url_and_the_feed_links_itself() {
     let ids_a = all_between(&a, "<id>", "</id>");
     let ids_b = all_between(&b, "<id>", "</id>");
     assert_eq!(ids_a.len(), 4, "the feed and 3 dated sources: {ids_a:?}");
-    assert!(ids_a.iter().all(|id| !ids_b.contains(id)), "{ids_a:?} {ids_b:?}");
+    assert!(
+        ids_a.iter().all(|id| !ids_b.contains(id)),
+        "{ids_a:?} {ids_b:?}"
+    );
     assert_eq!(ids_a[0], "https://one.example/kb/feed.xml");
     assert!(ids_a.contains(&"https://one.example/kb/sources/hostile.html"));
     assert!(a.contains(
         "<link rel=\"self\" type=\"application/atom+xml\" href=\"https://one.example/kb/feed.xml\"/>"
     ));
-    assert!(b.contains("rel=\"self\" type=\"application/atom+xml\" href=\"https://two.example/feed.xml\""));
+    assert!(b.contains(
+        "rel=\"self\" type=\"application/atom+xml\" href=\"https://two.example/feed.xml\""
+    ));
     assert!(!a.contains("urn:"), "{a}");
 }
 
@@ -96,15 +115,20 @@ fn undated_sources_are_left_out_of_the_feed_with_a_warning() {
     let (text, notes) = feed(site.path(), "https://example.org/kb/");
     assert_eq!(
         notes,
-        ["dossier: warning: feed.xml leaves out 1 undated source (background): \
-          a `date:` puts a source in it"]
+        [
+            "dossier: warning: feed.xml leaves out 1 undated source (background): \
+          a `date:` puts a source in it"
+        ]
     );
     assert!(!text.contains("sources/background.html"));
     assert!(text.contains("sources/front-offensive.html"));
     // Dated, it is in the feed and the warning is gone.
     let path = site.path().join("content/articles/background.md");
-    let with_date = read(site.path(), "content/articles/background.md")
-        .replacen("---\n", "---\ndate: 2020-01-02\n", 1);
+    let with_date = read(site.path(), "content/articles/background.md").replacen(
+        "---\n",
+        "---\ndate: 2020-01-02\n",
+        1,
+    );
     std::fs::write(path, with_date).unwrap();
     let (text, notes) = feed(site.path(), "https://example.org/kb/");
     assert!(notes.is_empty(), "{notes:?}");

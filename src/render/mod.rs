@@ -118,7 +118,12 @@ impl Renderer {
             Page::Search,
         ]
         .into_iter()
-        .chain(absolute.then_some([Page::Sitemap, Page::Feed]).into_iter().flatten())
+        .chain(
+            absolute
+                .then_some([Page::Sitemap, Page::Feed])
+                .into_iter()
+                .flatten(),
+        )
         .chain((0..site.actors.len()).map(Page::Actor))
         .chain((0..site.sources.len()).map(Page::Source))
         .chain((0..site.outlets.len()).map(Page::Outlet))
@@ -449,7 +454,12 @@ pub fn publishing_notes(site: &Site) -> Vec<String> {
     if undated.is_empty() {
         return Vec::new();
     }
-    let shown = undated.iter().take(3).copied().collect::<Vec<_>>().join(", ");
+    let shown = undated
+        .iter()
+        .take(3)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
     let more = if undated.len() > 3 {
         format!(" and {} more", undated.len() - 3)
     } else {
