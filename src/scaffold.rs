@@ -142,7 +142,8 @@ mod tests {
 
     #[test]
     fn the_actor_scaffold_names_a_schema_dossier_can_write() {
-        let name = schema_named(&actor("X", ActorKind::Person)).expect("a schema line");
+        let text = actor("X", ActorKind::Person);
+        let name = schema_named(&text).expect("a schema line");
         let names: Vec<&str> = crate::schema::schemas().iter().map(|(n, _)| *n).collect();
         assert!(names.contains(&name), "{name} not in {names:?}");
         assert_eq!(schema_named(&article("X")), None);
