@@ -143,7 +143,7 @@ impl Renderer {
             return Err(errors);
         }
         files.extend(data::files(site, resolved));
-        files.push(search::index_file(site, resolved));
+        files.extend(search::index_files(site, resolved));
         files.push(OutputFile {
             path: ".nojekyll".into(),
             bytes: Vec::new(),
