@@ -165,7 +165,10 @@ pub fn query_terms(text: &str) -> Vec<String> {
 /// block of a description (numbered 0). This is the one place search reads article
 /// text: it follows the numbering of `markdown::render`, names `[[id]]` links after
 /// the actor, and leaves out code blocks and raw HTML.
-fn markdown_paragraphs(markdown: &str, name_of: &dyn Fn(&str) -> Option<String>) -> Vec<(u32, String)> {
+fn markdown_paragraphs(
+    markdown: &str,
+    name_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<(u32, String)> {
     let events: Vec<Event> = Parser::new_ext(markdown, crate::markdown::options()).collect();
     let mut open: Vec<(u32, String)> = vec![(0, String::new())];
     let mut out = Vec::new();
@@ -292,12 +295,18 @@ fn sentences(text: &str) -> Vec<&str> {
             continue;
         }
         let next = chars[j..].iter().find(|&&(_, s)| !s.is_whitespace());
-        if !next.is_some_and(|&(_, n)| n.is_uppercase() || n.is_numeric() || "\"“‘'(«".contains(n)) {
+        if !next.is_some_and(|&(_, n)| n.is_uppercase() || n.is_numeric() || "\"“‘'(«".contains(n))
+        {
             continue;
         }
         if c == '.' {
-            let word = text[start..at].rsplit(char::is_whitespace).next().unwrap_or("");
-            let word = word.trim_start_matches(|w: char| !w.is_alphanumeric()).to_lowercase();
+            let word = text[start..at]
+                .rsplit(char::is_whitespace)
+                .next()
+                .unwrap_or("");
+            let word = word
+                .trim_start_matches(|w: char| !w.is_alphanumeric())
+                .to_lowercase();
             let last_part = word.rsplit('.').next().unwrap_or("");
             if last_part.chars().count() == 1 || ABBREVIATIONS.contains(&word.as_str()) {
                 continue;
@@ -436,7 +445,10 @@ fn source_entry<'a>(site: &'a Site, resolved: &Resolved, i: usize) -> Entry<'a> 
         .collect::<Vec<_>>()
         .join(" · ");
     let shown = if summary.is_empty() {
-        paragraphs.first().map(|(_, t)| excerpt(t)).unwrap_or_default()
+        paragraphs
+            .first()
+            .map(|(_, t)| excerpt(t))
+            .unwrap_or_default()
     } else {
         summary.to_string()
     };
@@ -465,7 +477,10 @@ fn pick_units(
     units: &[(u32, String)],
     idf: &dyn Fn(&str) -> f64,
 ) -> Vec<((u32, String), BTreeSet<String>)> {
-    let unit_terms: Vec<BTreeSet<String>> = units.iter().map(|(_, t)| terms(t).into_iter().collect()).collect();
+    let unit_terms: Vec<BTreeSet<String>> = units
+        .iter()
+        .map(|(_, t)| terms(t).into_iter().collect())
+        .collect();
     let mut covered: BTreeSet<&str> = BTreeSet::new();
     let mut chosen: Vec<usize> = Vec::new();
     while chosen.len() < UNITS_PER_DOC {
@@ -560,7 +575,8 @@ pub fn shard_of(term: &str, keys: &[String]) -> usize {
 fn typo_key(term: &str) -> Option<String> {
     let count = term.chars().count();
     let first = term.chars().next()?;
-    (count >= TYPO_MIN_CHARS && term.chars().any(char::is_alphabetic)).then(|| format!("{first}{count}"))
+    (count >= TYPO_MIN_CHARS && term.chars().any(char::is_alphabetic))
+        .then(|| format!("{first}{count}"))
 }
 
 fn script(name: &str, data: &impl Serialize) -> OutputFile {
@@ -669,9 +685,9 @@ fn build(entries: &mut [Entry], term_bytes: usize) -> Vec<OutputFile> {
         .iter()
         .map(|(term, record)| {
             let own = serde_json::to_string(record).map_or(0, |s| s.len() + 1);
-            let named: usize = names
-                .get(term)
-                .map_or(0, |m| m.iter().map(|(k, v)| k.len() + 8 * v.len() + 6).sum());
+            let named: usize = names.get(term).map_or(0, |m| {
+                m.iter().map(|(k, v)| k.len() + 8 * v.len() + 6).sum()
+            });
             (*term, own + named)
         })
         .collect();
@@ -762,7 +778,16 @@ mod tests {
         let found = terms("The Qassām Brigades’ leader, Kata’ib Ḥezbollah in 2023!");
         assert_eq!(
             found,
-            ["qassam", "brigades", "leader", "kata", "ib", "kataib", "hezbollah", "2023"]
+            [
+                "qassam",
+                "brigades",
+                "leader",
+                "kata",
+                "ib",
+                "kataib",
+                "hezbollah",
+                "2023"
+            ]
         );
         assert_eq!(terms("حزب الله"), ["حزب", "الله"]);
     }
@@ -809,7 +834,12 @@ mod tests {
     fn sentences_end_at_stops_but_not_after_initials_or_titles() {
         assert_eq!(
             sentences("The U.S. Navy sailed. Gen. Smith said “no.” Then 3 ships left! Why?"),
-            ["The U.S. Navy sailed.", "Gen. Smith said “no.”", "Then 3 ships left!", "Why?"]
+            [
+                "The U.S. Navy sailed.",
+                "Gen. Smith said “no.”",
+                "Then 3 ships left!",
+                "Why?"
+            ]
         );
     }
 
@@ -818,7 +848,9 @@ mod tests {
         let long = "word ".repeat(100);
         let got = units(3, long.trim());
         assert!(got.len() >= 2, "{got:?}");
-        assert!(got.iter().all(|(n, u)| *n == 3 && u.chars().count() <= UNIT_CHARS + 2));
+        assert!(got
+            .iter()
+            .all(|(n, u)| *n == 3 && u.chars().count() <= UNIT_CHARS + 2));
         assert!(got[0].1.ends_with(" …") && got[1].1.starts_with("… "));
     }
 
@@ -844,8 +876,23 @@ mod tests {
     #[test]
     fn every_term_lands_in_exactly_one_shard_no_larger_than_the_target() {
         let words: Vec<&'static str> = [
-            "hamas", "hamad", "haniyeh", "hezbollah", "houthi", "iran", "iraq", "israel", "us",
-            "ham", "h", "hamasa", "nasrallah", "nasr", "zz", "حزب", "الله",
+            "hamas",
+            "hamad",
+            "haniyeh",
+            "hezbollah",
+            "houthi",
+            "iran",
+            "iraq",
+            "israel",
+            "us",
+            "ham",
+            "h",
+            "hamasa",
+            "nasrallah",
+            "nasr",
+            "zz",
+            "حزب",
+            "الله",
         ]
         .into_iter()
         .collect();
@@ -866,7 +913,10 @@ mod tests {
         }
         assert_eq!(per_key.iter().map(Vec::len).sum::<usize>(), list.len());
         for (key, terms) in keys.iter().zip(&per_key) {
-            assert!(terms.len() * 10 <= 30 || terms.len() == 1, "{key}: {terms:?}");
+            assert!(
+                terms.len() * 10 <= 30 || terms.len() == 1,
+                "{key}: {terms:?}"
+            );
         }
         assert!(keys.len() > 3, "{keys:?}");
     }
@@ -883,7 +933,14 @@ mod tests {
         add(&mut weights, title, TITLE_WEIGHT);
         add(&mut weights, body, 1);
         Entry {
-            record: DocRecord("source", format!("{title}.html"), title, String::new(), String::new(), Vec::new()),
+            record: DocRecord(
+                "source",
+                format!("{title}.html"),
+                title,
+                String::new(),
+                String::new(),
+                Vec::new(),
+            ),
             weights,
             units: units(1, body),
             names: name_key(title).into_iter().collect(),
@@ -904,7 +961,12 @@ mod tests {
     #[test]
     fn a_query_word_is_found_in_the_shard_it_loads_and_no_other() {
         let bodies: Vec<String> = (0..300)
-            .map(|i| format!("Report {i} on word{i} and common matters. Hamas said {}.", i * 7))
+            .map(|i| {
+                format!(
+                    "Report {i} on word{i} and common matters. Hamas said {}.",
+                    i * 7
+                )
+            })
             .collect();
         let mut entries: Vec<Entry> = bodies
             .iter()
@@ -924,7 +986,10 @@ mod tests {
             }
             for t in value["terms"].as_array().unwrap() {
                 let term = t[0].as_str().unwrap().to_string();
-                assert!(found.insert(term.clone(), name.clone()).is_none(), "{term} twice");
+                assert!(
+                    found.insert(term.clone(), name.clone()).is_none(),
+                    "{term} twice"
+                );
             }
         }
         for word in ["hamas", "word17", "common", "report", "2093"] {
