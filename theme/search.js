@@ -326,8 +326,10 @@
   if (typeof document === "undefined") return;
   window.dossierSearch = api;
 
+  // The shards sit beside this script, in search/: resolved from its own address, so
+  // the page works from file://, at a domain root and under a subpath.
   var self = document.currentScript;
-  var base = (self && self.getAttribute("data-index")) || "assets/search/";
+  var base = self && self.src ? self.src.replace(/[^/]*$/, "search/") : "assets/search/";
   var loading = {};
   var arrived = {};
   window.dossierSearchShard = function (name, data) {
