@@ -165,9 +165,7 @@ fn every_page_has_a_search_box_in_its_header_that_opens_the_search_page() {
         !search.contains("site-search"),
         "the search page has its own box"
     );
-    assert!(
-        search.contains("<script src=\"assets/search.js\"></script>")
-    );
+    assert!(search.contains("<script src=\"assets/search.js\"></script>"));
     assert!(search.contains("<form id=\"search-form\" class=\"search-form\" action=\"search.html\" method=\"get\" role=\"search\">"));
 }
 

@@ -24,7 +24,7 @@
   // Corrections tried for a misspelt word.
   var CORRECTIONS = 4;
 
-  function isWord(c) { return WORD.test(c); }
+  function isWord(c) { return WORD.test(c) && JOINERS.indexOf(c) < 0; }
 
   // The compounds of a text: {start, end, parts: [[start, end], …]} in UTF-16 offsets.
   function compounds(text) {
@@ -55,7 +55,7 @@
 
   function fold(part) {
     return part.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
-      .replace(/[^\p{Alphabetic}\p{N}]/gu, "");
+      .replace(/[^\p{Alphabetic}\p{N}]|[\u02bc]/gu, "");
   }
 
   function kept(term) { return Array.from(term).length > 1 && !STOP.has(term); }

@@ -76,8 +76,9 @@ pub const STOP_WORDS: &[&str] = &[
 /// Characters that join two runs of letters or digits into one compound.
 const JOINERS: &[char] = &['.', '\'', '’', 'ʼ', '‘'];
 
+/// A letter or digit (a joiner such as `ʼ`, a modifier letter, is not one).
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || c.is_numeric()
+    (c.is_alphabetic() || c.is_numeric()) && !JOINERS.contains(&c)
 }
 
 /// The compounds of a text, each as the byte spans of its parts.
@@ -909,7 +910,7 @@ mod tests {
                 .unwrap();
             let n = shard_of(term, &keys);
             assert_eq!(&keys[n], longest, "{term}");
-            per_key[n].push(term);
+            per_key[n].push(*term);
         }
         assert_eq!(per_key.iter().map(Vec::len).sum::<usize>(), list.len());
         for (key, terms) in keys.iter().zip(&per_key) {
