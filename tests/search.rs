@@ -276,11 +276,9 @@ fn search_script_finds_punctuated_aliases_typos_and_two_words_loading_only_their
     assert!(snippet.contains("[Nasrallah]"), "{snippet}");
     assert_eq!(found["zzzzzz"]["paths"], json!([]));
     assert_eq!(found["the of"]["paths"], json!([]));
-    assert_eq!(
-        found["the of"]["loaded"],
-        json!([]),
-        "no word, nothing loaded"
-    );
+    // No word: no term shard (the manifest at most).
+    let none = found["the of"]["loaded"].as_array().unwrap();
+    assert!(none.iter().all(|n| n == "m"), "{none:?}");
 
     // Each query loads the manifest, its words' term shards (and, for a typo, the typo
     // lists of that letter and the shards of the corrections) and the shards of the

@@ -282,6 +282,7 @@
 
     // The records of some documents: [kind, path, title, detail, excerpt, units].
     function docs(list) {
+      if (!list.length) return Promise.resolve([]);
       return getManifest().then(function (m) {
         return Promise.all(list.map(function (doc) {
           return load("d" + Math.floor(doc / m.per)).then(function (shard) { return shard[doc % m.per]; });
