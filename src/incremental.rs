@@ -55,14 +55,15 @@ struct Last {
     site: Site,
     resolved: Resolved,
     renderer: u64,
-    paths: HashMap<Page, String>,
+    /// The output paths of each job.
+    paths: HashMap<Page, Vec<String>>,
     files: Arc<Files>,
 }
 
 /// What one build did.
 pub struct Outcome {
     pub warnings: Vec<Diagnostic>,
-    /// How many files were rendered (the rest were kept).
+    /// How many jobs (a page, an export, the search index) were rendered; the rest kept.
     pub rendered: usize,
     /// Whether any output file differs from the previous build's.
     pub changed: bool,
@@ -190,21 +191,25 @@ impl Incremental {
             None => Affected::All,
         };
         let last = self.last.as_ref();
-        let kept = |job: &Page| -> Option<(String, Arc<[u8]>)> {
+        let kept = |job: &Page| -> Option<Vec<(String, Arc<[u8]>)>> {
             let last = last?;
             if affected.touches(*job, &site, &resolved) {
                 return None;
             }
-            let path = last.paths.get(job)?;
-            Some((path.clone(), Arc::clone(last.files.get(path)?)))
+            (last.paths.get(job)?.iter())
+                .map(|path| Some((path.clone(), Arc::clone(last.files.get(path)?))))
+                .collect()
         };
         let outcomes: Vec<Result<Made, Diagnostic>> = jobs
             .par_iter()
             .map(|&job| match kept(&job) {
-                Some((path, bytes)) => Ok((job, path, bytes, false)),
-                None => renderer
-                    .render_one(&site, &resolved, job)
-                    .map(|OutputFile { path, bytes }| (job, path, Arc::from(bytes), true)),
+                Some(files) => Ok((job, files, false)),
+                None => renderer.render_one(&site, &resolved, job).map(|files| {
+                    let files = (files.into_iter())
+                        .map(|OutputFile { path, bytes }| (path, Arc::from(bytes)))
+                        .collect();
+                    (job, files, true)
+                }),
             })
             .collect();
         let mut errors = Vec::new();
@@ -213,10 +218,10 @@ impl Incremental {
         let mut rendered = 0;
         for outcome in outcomes {
             match outcome {
-                Ok((job, path, bytes, fresh)) => {
+                Ok((job, made, fresh)) => {
                     rendered += usize::from(fresh);
-                    paths.insert(job, path.clone());
-                    files.insert(path, bytes);
+                    paths.insert(job, made.iter().map(|(path, _)| path.clone()).collect());
+                    files.extend(made);
                 }
                 Err(e) => errors.push(e),
             }
@@ -244,8 +249,9 @@ impl Incremental {
     }
 }
 
-/// A file of the site: its job, path, bytes, and whether it was rendered (not kept).
-type Made = (Page, String, Arc<[u8]>, bool);
+/// The files of one job: the job, each file's path and bytes, and whether they were
+/// rendered (not kept).
+type Made = (Page, Vec<(String, Arc<[u8]>)>, bool);
 
 /// Which entities changed since the last build.
 enum Affected {

@@ -266,7 +266,7 @@ fn a_profile_edit_renders_only_the_pages_that_show_it() {
     assert!(outcome.changed);
     assert!(
         outcome.rendered < all / 2,
-        "{} of {all} files rendered for a summary change",
+        "{} of {all} jobs rendered for a summary change",
         outcome.rendered
     );
 }

@@ -9,4 +9,5 @@ mod errors;
 mod incremental;
 mod init;
 mod publish;
+mod search;
 mod serve;

@@ -152,7 +152,8 @@ impl Renderer {
         let errors: Vec<Diagnostic> = jobs
             .par_iter()
             .filter_map(|&job| {
-                let done = self.render_one(site, resolved, job).and_then(sink);
+                let done = (self.render_one(site, resolved, job))
+                    .and_then(|files| files.into_iter().try_for_each(sink));
                 progress.inc(1);
                 done.err()
             })
@@ -187,31 +188,32 @@ impl Renderer {
         Ok(files)
     }
 
-    /// One file of the site.
+    /// The files of one job: one, but for the search index, which is many shards.
     pub fn render_one(
         &self,
         site: &Site,
         resolved: &Resolved,
         job: Page,
-    ) -> Result<OutputFile, Diagnostic> {
-        match job {
-            Page::ActorsJson => Ok(data::actors(site, resolved)),
-            Page::SourcesJson => Ok(data::sources(site, resolved)),
-            Page::GraphJson => Ok(data::graph(site, resolved)),
-            Page::SearchIndex => Ok(search::index_file(site, resolved)),
-            Page::NoJekyll => Ok(OutputFile {
+    ) -> Result<Vec<OutputFile>, Diagnostic> {
+        let file = match job {
+            Page::ActorsJson => data::actors(site, resolved),
+            Page::SourcesJson => data::sources(site, resolved),
+            Page::GraphJson => data::graph(site, resolved),
+            Page::SearchIndex => return Ok(search::index_files(site, resolved)),
+            Page::NoJekyll => OutputFile {
                 path: ".nojekyll".into(),
                 bytes: Vec::new(),
-            }),
+            },
             Page::Asset(i) => {
                 let (name, bytes) = &self.assets[i];
-                Ok(OutputFile {
+                OutputFile {
                     path: format!("assets/{name}"),
                     bytes: bytes.clone(),
-                })
+                }
             }
-            page => self.page(site, resolved, page),
-        }
+            page => self.page(site, resolved, page)?,
+        };
+        Ok(vec![file])
     }
 
     fn page(&self, site: &Site, resolved: &Resolved, page: Page) -> Result<OutputFile, Diagnostic> {

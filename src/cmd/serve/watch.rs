@@ -184,7 +184,7 @@ pub(super) fn rebuild_loop(
                     };
                     let what = match rebuilt.rendered {
                         0 => "nothing changed".to_string(),
-                        n => format!("rebuilt {n} file{}", if n == 1 { "" } else { "s" }),
+                        n => format!("rebuilt {n} page{}", if n == 1 { "" } else { "s" }),
                     };
                     let stages: Vec<String> = (rebuilt.timings.iter())
                         .map(|(stage, t)| format!("{stage} {} ms", t.as_millis()))
