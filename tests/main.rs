@@ -6,4 +6,5 @@ mod build;
 mod cli;
 mod content;
 mod errors;
+mod pages;
 mod serve;
