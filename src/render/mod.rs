@@ -78,7 +78,7 @@ impl Renderer {
                 error_chain(&e),
             ));
         }
-        let mut assets: Vec<(String, Vec<u8>)> = THEME
+        let assets: Vec<(String, Vec<u8>)> = THEME
             .iter()
             .map(|(name, embedded)| {
                 let local = site_dir.join("theme").join(name);
