@@ -154,8 +154,8 @@ fn warnings_list_unmentioned_actors_silent_sources_disagreeing_relations_and_can
             "content/articles/one.md:2:1: warning: `one` has no `url`, `date`, `outlet` in its front matter: readers see where a source comes from by its original address, date and outlet",
             "content/articles/one.md:4:30: warning: candidate actor `Mar Elias`: in 2 sources (3 times), matching no profile",
             "content/articles/one.md:5:1: warning: candidate actor `Northern Command`: in 3 sources (3 times), matching no profile",
-            "content/articles/three.md:2:1: warning: `three` mentions no actor: add the aliases it uses to profiles, or tag actors in `actors:`",
             "content/articles/three.md:2:1: warning: `three` has no `url`, `date`, `outlet` in its front matter: readers see where a source comes from by its original address, date and outlet",
+            "content/articles/three.md:2:1: warning: `three` mentions no actor: add the aliases it uses to profiles, or tag actors in `actors:`",
             "content/articles/two.md:2:1: warning: `two` has no `url`, `date`, `outlet` in its front matter: readers see where a source comes from by its original address, date and outlet",
         ]
     );

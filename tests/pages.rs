@@ -13,7 +13,7 @@ fn site(n: usize) -> tempfile::TempDir {
     let c = dir.path().join("content");
     write(
         &c.join("site.yaml"),
-        "title: Pages test\ndescription: The site's own description.\n",
+        "title: Pages test\ndescription: The own description of the site.\n",
     );
     write(
         &c.join("outlets/wire.yaml"),
@@ -71,7 +71,10 @@ fn sixty_sources_make_three_pages_of_backlinks_with_totals_and_links() {
     let second = read(site, "public/actors/alpha/sources-2.html");
     let third = read(site, "public/actors/alpha/sources-3.html");
     assert!(!site.join("public/actors/alpha/sources-4.html").exists());
-    assert!(!site.join("public/actors/bravo").exists(), "one page is enough");
+    assert!(
+        !site.join("public/actors/bravo").exists(),
+        "one page is enough"
+    );
     assert!(first.contains("Mentioned in 60 sources"));
     assert!(first.contains("Sources 1–25 of 60, newest first."));
     assert!(second.contains("Sources 26–50 of 60, newest first."));
@@ -91,14 +94,17 @@ fn sixty_sources_make_three_pages_of_backlinks_with_totals_and_links() {
     assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [25, 25, 10]);
     let all: Vec<String> = pages.concat();
     let want: Vec<String> = (1..=60).rev().map(|k| format!("s{k:03}")).collect();
-    assert_eq!(all, want, "newest first, each source once, across the pages");
+    assert_eq!(
+        all, want,
+        "newest first, each source once, across the pages"
+    );
     let sitemap = read(site, "public/sitemap.xml");
     assert!(sitemap.contains("actors/alpha/sources-3.html"));
 }
 
 #[test]
 fn a_sentence_with_two_mentions_shows_once_with_both_marked() {
-    let dir = site(3);
+    let dir = site(5);
     assert_ok(&build(dir.path(), &[]));
     let html = read(dir.path(), "public/actors/alpha.html");
     let entry = html
@@ -128,22 +134,32 @@ fn the_summary_box_and_timeline_show_leaders_deaths_and_dates() {
     assert!(infobox.contains("since June 2024"), "{infobox}");
     assert!(infobox.contains("(formerly, 2010 – May 2024)"), "{infobox}");
     assert!(infobox.contains("<dt>Founded</dt><dd>February 2001</dd>"));
-    assert!(infobox.contains("31 in 30 sources, 1 January 2024 – 2 February 2024"), "{infobox}");
+    assert!(
+        infobox.contains("31 in 30 sources, 1 January 2024 – 2 February 2024"),
+        "{infobox}"
+    );
     assert!(!alpha.contains("inverse"));
     // Bravo: died, in the box and in the timeline's events, and the review date.
     let bravo = read(dir.path(), "public/actors/bravo.html");
     assert!(bravo.contains("<dt>Died</dt><dd>May 2024</dd>"), "{bravo}");
     assert!(bravo.contains("Profile reviewed 21 November 2026"));
     let timeline = &bravo[bravo.find("class=\"timeline\"").expect("timeline")..];
-    let born = timeline.find("<time datetime=\"1960\">1960</time> <span>Born").expect("born");
+    let born = timeline
+        .find("<time datetime=\"1960\">1960</time> <span>Born")
+        .expect("born");
     let leads = timeline.find("Leads (begins)").expect("begins");
-    let died = timeline.find("<time datetime=\"2024-05\">May 2024</time> <span>Died").expect("died");
+    let died = timeline
+        .find("<time datetime=\"2024-05\">May 2024</time> <span>Died")
+        .expect("died");
     assert!(born < leads && leads < died, "{timeline}");
     // Alpha's chart: one bar per month with mentions, the same numbers as a table.
     let chart = &alpha[alpha.find("<svg class=\"timeline-chart\"").expect("chart")..];
     let chart = &chart[..chart.find("</svg>").expect("end")];
     assert_eq!(count(chart, "<rect"), 2, "January and February");
-    assert!(chart.contains("<title>January 2024: 29 mentions</title>"), "{chart}");
+    assert!(
+        chart.contains("<title>January 2024: 29 mentions</title>"),
+        "{chart}"
+    );
     assert!(alpha.contains("<th scope=\"row\">February 2024</th><td>2</td>"));
 }
 
@@ -175,13 +191,16 @@ fn references_are_numbered_once_and_every_citation_lands_on_one() {
         "Source 1</a>. <span class=\"outlet\">The Wire</span>, <time datetime=\"2024-01-01\">1 January 2024</time>. <a class=\"original\" href=\"https://wire.example.com/1\""
     ), "{refs}");
     let source = read(dir.path(), "public/sources/s001.html");
-    assert!(source.contains("<span class=\"rel\">Led by</span>"), "no raw ids");
+    assert!(
+        source.contains("<span class=\"rel\">Led by</span>"),
+        "no raw ids"
+    );
     assert!(source.contains("class=\"original\" href=\"https://wire.example.com/1\""));
 }
 
 #[test]
 fn a_source_without_url_date_or_outlet_is_warned_about() {
-    let dir = site(2);
+    let dir = site(5);
     write(
         &dir.path().join("content/articles/bare.md"),
         "---\ntitle: \"A bare note\"\n---\nAlpha again.\n",
@@ -201,11 +220,13 @@ fn a_source_without_url_date_or_outlet_is_warned_about() {
 
 #[test]
 fn head_tags_favicon_print_and_syntax_stylesheet_where_needed() {
-    let dir = site(2);
+    let dir = site(5);
     let site: &Path = dir.path();
     assert_ok(&build(site, &[]));
     let alpha = read(site, "public/actors/alpha.html");
-    assert!(alpha.contains(r#"<meta name="description" content="An armed group of the test site.">"#));
+    assert!(
+        alpha.contains(r#"<meta name="description" content="An armed group of the test site.">"#)
+    );
     assert!(alpha.contains(r#"<meta property="og:title" content="Alpha Front">"#));
     assert!(alpha.contains(r#"<meta property="og:type" content="profile">"#));
     assert!(alpha.contains(r#"href="../assets/syntax.css""#));
@@ -213,7 +234,9 @@ fn head_tags_favicon_print_and_syntax_stylesheet_where_needed() {
     assert!(alpha.contains(r#"<a href="../actors.html" aria-current="page">Actors</a>"#));
     let index = read(site, "public/index.html");
     assert!(!index.contains("syntax.css"), "only pages with YAML");
-    assert!(index.contains(r#"<meta name="description" content="The site's own description.">"#));
+    assert!(
+        index.contains(r#"<meta name="description" content="The own description of the site.">"#)
+    );
     assert!(index.contains(r#"<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">"#));
     assert!(index.contains(r#"<link rel="stylesheet" href="assets/print.css" media="print">"#));
     let source = read(site, "public/sources/s001.html");

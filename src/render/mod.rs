@@ -40,7 +40,8 @@ const TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
 );
 
 /// The theme assets compiled into the binary, written under `assets/`.
-const THEME: &[(&str, &[u8])] = embedded!("theme": "style.css", "search.js", "favicon.svg", "print.css", "syntax.css");
+const THEME: &[(&str, &[u8])] =
+    embedded!("theme": "style.css", "search.js", "favicon.svg", "print.css", "syntax.css");
 
 /// How many sources and actors the front page lists.
 const FRONT_PAGE_ITEMS: usize = 10;

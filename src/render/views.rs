@@ -499,8 +499,16 @@ pub fn actor_page<'a>(
         let mut edges: Vec<&Edge> = r.relations.iter().filter(|e| e.kind == kind).collect();
         // Present ones first, newest start first; then past ones, most recently ended first.
         edges.sort_by(|x, y| {
-            (x.until.is_some(), std::cmp::Reverse(x.until), std::cmp::Reverse(x.since))
-                .cmp(&(y.until.is_some(), std::cmp::Reverse(y.until), std::cmp::Reverse(y.since)))
+            (
+                x.until.is_some(),
+                std::cmp::Reverse(x.until),
+                std::cmp::Reverse(x.since),
+            )
+                .cmp(&(
+                    y.until.is_some(),
+                    std::cmp::Reverse(y.until),
+                    std::cmp::Reverse(y.since),
+                ))
                 .then_with(|| name(x).cmp(name(y)))
         });
         if !edges.is_empty() {
@@ -627,7 +635,11 @@ fn timeline<'a>(site: &'a Site, resolved: &'a Resolved, i: ActorIx) -> Option<Ti
                 month: Some(m),
                 day: None,
             };
-            months.push(((y, m), d.human(), per_month.get(&(y, m)).copied().unwrap_or(0)));
+            months.push((
+                (y, m),
+                d.human(),
+                per_month.get(&(y, m)).copied().unwrap_or(0),
+            ));
             (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
         }
     }
