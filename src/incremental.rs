@@ -6,9 +6,9 @@
 //!
 //! What a file depends on, by kind (all compared with the previous build, entity by
 //! entity, by id):
-//! - an actor page: its profile, what resolve derived for it, the name and kind of every
-//!   actor it links to, the metadata of every source it cites or lists, and the Markdown
-//!   pass of the sources whose sentences it quotes;
+//! - an actor page (and its pages of older sources): its profile, what resolve derived
+//!   for it, the name and kind of every actor it links to, and the file, metadata and
+//!   Markdown pass of every source it cites, lists or quotes;
 //! - a source page: its file, what resolve derived for it, the name and kind of the
 //!   actors it links to, its outlet's name;
 //! - an outlet page: its file, its sources' metadata, its country's name;
@@ -185,7 +185,7 @@ impl Incremental {
             warnings,
             ..
         } = checked;
-        let jobs = renderer.jobs(&site);
+        let jobs = renderer.jobs(&site, &resolved);
         let affected = match &self.last {
             Some(last) => Affected::compare(last, &site, &resolved, renderer.fingerprint),
             None => Affected::All,
@@ -372,24 +372,23 @@ impl Affected {
                     || !c.source_links.is_empty()
                     || !c.outlets.is_empty()
             }
-            Page::Actor(a) => {
+            // An actor page and its pages of older sources show the same actor.
+            Page::Actor(a) | Page::ActorSources(a, _) => {
                 let r = &resolved.actors[a];
                 let actor = &site.actors[a];
+                let source = |s: &SourceIx| c.sources.contains(s) || c.source_links.contains(s);
                 c.actors.contains(&a)
-                    || r.relations.iter().any(|e| {
-                        c.actor_links.contains(&e.other)
-                            || e.sources.iter().any(|s| c.source_links.contains(s))
-                    })
+                    || r.relations
+                        .iter()
+                        .any(|e| c.actor_links.contains(&e.other) || e.sources.iter().any(source))
                     || r.co_mentions.iter().any(|(x, _)| c.actor_links.contains(x))
                     || (actor.country.as_ref())
                         .and_then(|x| resolved.index.actor(&x.value))
                         .is_some_and(|x| c.actor_links.contains(&x))
-                    || r.backlinks.iter().any(|b| {
-                        c.sources.contains(&b.source) || c.source_links.contains(&b.source)
-                    })
+                    || r.backlinks.iter().any(|b| source(&b.source))
                     || (actor.sources.iter())
                         .filter_map(|s| resolved.index.source(&s.value))
-                        .any(|s| c.source_links.contains(&s))
+                        .any(|s| source(&s))
             }
             Page::Source(s) => {
                 let r = &resolved.sources[s];

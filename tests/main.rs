@@ -8,6 +8,7 @@ mod content;
 mod errors;
 mod incremental;
 mod init;
+mod pages;
 mod publish;
 mod search;
 mod serve;

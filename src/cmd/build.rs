@@ -45,7 +45,7 @@ pub fn run(
         Err(e) => return fail_with(&format!("cannot write beside {}: {e}", out_dir.display())),
     };
     let (site, resolved) = (&checked.site, &checked.resolved);
-    let jobs = renderer.jobs(site);
+    let jobs = renderer.jobs(site, resolved);
     let progress = progress_bar(jobs.len(), console);
     let sink = |file: crate::render::OutputFile| {
         staging.write(&file).map_err(|e| {

@@ -66,9 +66,41 @@ pub fn warnings_with(
             ));
         }
     }
+    out.extend(site.sources.iter().filter_map(unattributed));
     out.extend(disagreeing_relations(site));
     out.extend(candidate_actors(site, names));
     out
+}
+
+/// A source without `url`, `date` or `outlet`: a reader cannot tell where it comes from.
+fn unattributed(source: &Source) -> Option<Diagnostic> {
+    let missing: Vec<&str> = [
+        ("url", source.url.is_none()),
+        ("date", source.date.is_none()),
+        ("outlet", source.outlet.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(key, gone)| gone.then_some(key))
+    .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let (line, col) = title_position(source);
+    let list = missing
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(Diagnostic::warning(
+        &source.file.path,
+        &source.file.text,
+        line,
+        col,
+        format!(
+            "`{}` has no {list} in its front matter: readers see where a source comes from by its original address, date and outlet",
+            source.id
+        ),
+    ))
 }
 
 fn title_position(source: &Source) -> (usize, usize) {

@@ -36,11 +36,12 @@ macro_rules! embedded {
 const TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
     "base.html", "index.html", "actors.html", "actor.html", "sources.html", "source.html",
     "outlet.html", "404.html", "sitemap.xml", "feed.xml", "graph.html",
-    "search.html",
+    "search.html", "actor-sources.html", "backlinks.html",
 );
 
 /// The theme assets compiled into the binary, written under `assets/`.
-const THEME: &[(&str, &[u8])] = embedded!("theme": "style.css", "search.js");
+const THEME: &[(&str, &[u8])] =
+    embedded!("theme": "style.css", "search.js", "favicon.svg", "print.css", "syntax.css");
 
 /// How many sources and actors the front page lists.
 const FRONT_PAGE_ITEMS: usize = 10;
@@ -82,7 +83,7 @@ impl Renderer {
                 error_chain(&e),
             ));
         }
-        let mut assets: Vec<(String, Vec<u8>)> = THEME
+        let assets: Vec<(String, Vec<u8>)> = THEME
             .iter()
             .map(|(name, embedded)| {
                 let local = site_dir.join("theme").join(name);
@@ -92,10 +93,6 @@ impl Renderer {
                 )
             })
             .collect();
-        assets.push((
-            "syntax.css".to_string(),
-            highlight::stylesheet().as_bytes().to_vec(),
-        ));
         std::hash::Hash::hash(&assets, &mut hasher);
         let fingerprint = std::hash::Hasher::finish(&hasher);
         if errors.is_empty() {
@@ -111,7 +108,7 @@ impl Renderer {
 
     /// Every file of the site, as jobs that render independently: pages first (the
     /// per-entity ones are most of the work), then data, search and assets.
-    pub fn jobs(&self, site: &Site) -> Vec<Page> {
+    pub fn jobs(&self, site: &Site, resolved: &Resolved) -> Vec<Page> {
         let mut jobs = vec![
             Page::Index,
             Page::Actors,
@@ -126,6 +123,9 @@ impl Renderer {
             jobs.extend([Page::Sitemap, Page::Feed]);
         }
         jobs.extend(ActorIx::all(site.actors.len()).map(Page::Actor));
+        jobs.extend(ActorIx::all(site.actors.len()).flat_map(|a| {
+            (2..=views::backlink_pages(&resolved.actors[a])).map(move |n| Page::ActorSources(a, n))
+        }));
         jobs.extend(SourceIx::all(site.sources.len()).map(Page::Source));
         jobs.extend(OutletIx::all(site.outlets.len()).map(Page::Outlet));
         jobs.extend([
@@ -180,7 +180,7 @@ impl Renderer {
             Ok(())
         };
         let hidden = indicatif::ProgressBar::hidden();
-        self.render_into(site, resolved, &self.jobs(site), &sink, &hidden)?;
+        self.render_into(site, resolved, &self.jobs(site, resolved), &sink, &hidden)?;
         let mut files = files
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -248,7 +248,7 @@ impl Renderer {
             Page::Sitemap => (
                 "sitemap.xml".to_string(),
                 "sitemap.xml",
-                sitemap_context(site),
+                sitemap_context(site, resolved),
             ),
             Page::Feed => (
                 "feed.xml".to_string(),
@@ -260,10 +260,27 @@ impl Renderer {
                 let yaml = highlight::yaml(&a.file.text);
                 let mut ctx = Context::new();
                 ctx.insert("actor", &views::actor_page(site, resolved, i, yaml));
+                ctx.insert("backlinks", &views::backlinks_view(site, resolved, i, 1));
+                let total = resolved.actors[i].backlinks.len();
+                ctx.insert("paging", &views::paging(&a.id, total, 1));
+                ctx.insert("description", &a.summary);
+                ctx.insert("og_type", "profile");
                 (format!("actors/{}.html", a.id), "actor.html", ctx)
+            }
+            Page::ActorSources(i, n) => {
+                let a = &site.actors[i];
+                let mut ctx = Context::new();
+                ctx.insert("actor", &ActorRef::new(site, resolved, i));
+                ctx.insert("backlinks", &views::backlinks_view(site, resolved, i, n));
+                let total = resolved.actors[i].backlinks.len();
+                ctx.insert("paging", &views::paging(&a.id, total, n));
+                ctx.insert("description", &a.summary);
+                (views::backlinks_path(&a.id, n), "actor-sources.html", ctx)
             }
             Page::Source(i) => {
                 let mut ctx = Context::new();
+                ctx.insert("description", &site.sources[i].summary);
+                ctx.insert("og_type", "article");
                 ctx.insert("page", &views::source_page(site, resolved, i));
                 (
                     format!("sources/{}.html", site.sources[i].id),
@@ -305,6 +322,13 @@ impl Renderer {
         };
         ctx.insert("root", &root);
         ctx.insert("path", &path);
+        // The navigation marks the section a page belongs to.
+        let section = match path.split_once('/') {
+            Some(("actors", _)) => "actors",
+            Some(("sources" | "outlets", _)) => "sources",
+            _ => path.trim_end_matches(".html"),
+        };
+        ctx.insert("section", section);
         ctx.insert(
             "site",
             &SiteView {
@@ -339,6 +363,8 @@ pub enum Page {
     Graph,
     Search,
     Actor(ActorIx),
+    /// Page `n` (2 or more) of an actor's backlinks.
+    ActorSources(ActorIx, usize),
     Source(SourceIx),
     Outlet(OutletIx),
     ActorsJson,
@@ -411,11 +437,10 @@ fn actors_context(site: &Site, resolved: &Resolved) -> Context {
                 .filter(|&a| site.actors[a].kind == kind)
                 .map(|a| ActorRef::new(site, resolved, a))
                 .collect();
-            actors.sort_by(|a, b| {
-                a.name
-                    .to_lowercase()
-                    .cmp(&b.name.to_lowercase())
-                    .then(a.id.cmp(b.id))
+            // People by family name (or `sort_name`), like an index.
+            actors.sort_by_cached_key(|a| {
+                let i = resolved.index.actor(a.id);
+                (i.map(|i| site.actors[i].sort_key()), a.id)
             });
             KindGroup {
                 kind: kind.as_str(),
@@ -432,7 +457,7 @@ fn actors_context(site: &Site, resolved: &Resolved) -> Context {
 }
 
 /// The sitemap: absolute URLs only, as the sitemaps protocol requires.
-fn sitemap_context(site: &Site) -> Context {
+fn sitemap_context(site: &Site, resolved: &Resolved) -> Context {
     let mut urls = vec![
         "index.html".to_string(),
         "actors.html".to_string(),
@@ -440,7 +465,9 @@ fn sitemap_context(site: &Site) -> Context {
         "graph.html".to_string(),
         "search.html".to_string(),
     ];
-    urls.extend(site.actors.iter().map(|a| format!("actors/{}.html", a.id)));
+    for (a, r) in site.actors.iter().zip(&resolved.actors) {
+        urls.extend((1..=views::backlink_pages(r)).map(|n| views::backlinks_path(&a.id, n)));
+    }
     urls.extend(
         site.sources
             .iter()

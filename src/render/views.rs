@@ -1,9 +1,12 @@
 //! View structs: what each template receives, built from the model and the resolved data.
 
+use std::collections::{BTreeMap, HashMap};
+
 use serde::Serialize;
 
-use crate::model::{Actor, ActorIx, PartialDate, Site, Source, SourceIx};
-use crate::resolve::Resolved;
+use crate::model::{Actor, ActorIx, PartialDate, RelationType, Site, Source, SourceIx};
+use crate::resolve::{Doc, Edge, Resolved, ResolvedActor};
+use crate::text::escape_html;
 
 #[derive(Serialize, Clone)]
 pub struct SiteView<'a> {
@@ -93,21 +96,41 @@ pub struct OutletRef<'a> {
     pub name: &'a str,
 }
 
+/// How many sources one page of backlinks shows: the actor page the newest, then
+/// `actors/<id>/sources-<n>.html` the rest, in the same order.
+pub const BACKLINKS_PER_PAGE: usize = 25;
+
+/// How many pages of backlinks an actor has (1 when it has none: its own page).
+pub fn backlink_pages(r: &ResolvedActor) -> usize {
+    r.backlinks.len().div_ceil(BACKLINKS_PER_PAGE).max(1)
+}
+
+/// The path of page `n` (from 1) of an actor's backlinks.
+pub fn backlinks_path(id: &str, n: usize) -> String {
+    if n <= 1 {
+        format!("actors/{id}.html")
+    } else {
+        format!("actors/{id}/sources-{n}.html")
+    }
+}
+
 #[derive(Serialize)]
-pub struct LinkView<'a> {
+pub struct LinkView {
     pub label: &'static str,
     pub url: String,
-    pub text: &'a str,
+    pub text: String,
 }
 
 #[derive(Serialize)]
 pub struct EdgeView<'a> {
     pub actor: ActorLink<'a>,
-    pub declared: bool,
     pub since: Option<String>,
     pub until: Option<String>,
+    /// No end date: the relation holds today as far as the profile says.
+    pub current: bool,
     pub note: Option<&'a str>,
-    pub sources: Vec<SourceRef<'a>>,
+    /// Reference numbers of its sources, in the page's list of references.
+    pub cites: Vec<u32>,
 }
 
 #[derive(Serialize)]
@@ -118,12 +141,34 @@ pub struct RelationGroup<'a> {
     pub edges: Vec<EdgeView<'a>>,
 }
 
+/// A relation in plain words, from the point of view of the actor whose page shows it:
+/// "Hezbollah · Led by", "Iran · Backs". Every heading completes the actor's name.
+pub fn phrase(kind: RelationType) -> &'static str {
+    match kind {
+        RelationType::LeaderOf => "Leads",
+        RelationType::LedBy => "Led by",
+        RelationType::PartOf => "Part of",
+        RelationType::HasPart => "Includes",
+        RelationType::MemberOf => "Member of",
+        RelationType::HasMember => "Has as members",
+        RelationType::BackedBy => "Backed by",
+        RelationType::Backs => "Backs",
+        RelationType::AllyOf => "Allied with",
+        RelationType::Opposes => "Opposes",
+    }
+}
+
+/// A run of a passage's text; `mark` for a mention of the page's actor.
+#[derive(Serialize)]
+pub struct PartView<'a> {
+    pub text: &'a str,
+    pub mark: bool,
+}
+
 #[derive(Serialize)]
 pub struct PassageView<'a> {
     pub paragraph: u32,
-    pub before: &'a str,
-    pub text: &'a str,
-    pub after: &'a str,
+    pub parts: Vec<PartView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -131,6 +176,206 @@ pub struct BacklinkView<'a> {
     pub source: SourceRef<'a>,
     pub count: u32,
     pub passages: Vec<PassageView<'a>>,
+}
+
+/// A sentence around the first mention of `actor` at `first`, with every later mention
+/// of the actor in the same sentence marked as well (a sentence is listed once).
+fn passage_view(doc: &Doc, actor: ActorIx, first: u32) -> PassageView<'_> {
+    let m = &doc.mentions[first as usize];
+    let mut parts = vec![
+        PartView {
+            text: &m.context.before,
+            mark: false,
+        },
+        PartView {
+            text: &m.context.text,
+            mark: true,
+        },
+    ];
+    let mut rest: &str = &m.context.after;
+    let same_sentence = doc.mentions[first as usize + 1..]
+        .iter()
+        .take_while(|o| o.sentence == m.sentence)
+        .filter(|o| o.actor == actor && !o.context.text.is_empty());
+    for other in same_sentence {
+        if let Some(at) = rest.find(other.context.text.as_str()) {
+            let end = at + other.context.text.len();
+            parts.push(PartView {
+                text: &rest[..at],
+                mark: false,
+            });
+            parts.push(PartView {
+                text: &rest[at..end],
+                mark: true,
+            });
+            rest = &rest[end..];
+        }
+    }
+    parts.push(PartView {
+        text: rest,
+        mark: false,
+    });
+    parts.retain(|p| !p.text.is_empty());
+    PassageView {
+        paragraph: m.paragraph,
+        parts,
+    }
+}
+
+/// One page of an actor's backlinks: only the sources of that page are rendered.
+pub fn backlinks_view<'a>(
+    site: &'a Site,
+    resolved: &'a Resolved,
+    i: ActorIx,
+    page: usize,
+) -> Vec<BacklinkView<'a>> {
+    let all = &resolved.actors[i].backlinks;
+    let start = ((page.max(1) - 1) * BACKLINKS_PER_PAGE).min(all.len());
+    let end = (start + BACKLINKS_PER_PAGE).min(all.len());
+    all[start..end]
+        .iter()
+        .map(|b| {
+            let doc = &resolved.sources[b.source].doc;
+            BacklinkView {
+                source: SourceRef::new(site, resolved, b.source),
+                count: b.count,
+                passages: b
+                    .passages
+                    .iter()
+                    .map(|&p| passage_view(doc, i, p))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    pub n: usize,
+    pub href: String,
+    pub current: bool,
+}
+
+/// Where a page of backlinks sits among the others, with links relative to it.
+#[derive(Serialize)]
+pub struct Paging {
+    pub page: usize,
+    pub pages: usize,
+    /// Every source that mentions the actor, on all pages.
+    pub total: usize,
+    /// 1-based positions of the first and last source on this page.
+    pub first: usize,
+    pub last: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    /// Page links: the first, the last, and the two either side of this one; `None` for a gap.
+    pub links: Vec<Option<PageLink>>,
+}
+
+pub fn paging(id: &str, total: usize, page: usize) -> Paging {
+    let pages = total.div_ceil(BACKLINKS_PER_PAGE).max(1);
+    let href = |n: usize| {
+        let target = backlinks_path(id, n);
+        // Relative to this page: the actor page sits in actors/, the others in actors/<id>/.
+        match (page, n) {
+            (1, 1) => format!("{id}.html"),
+            (1, n) => format!("{id}/sources-{n}.html"),
+            (_, 1) => format!("../{id}.html"),
+            _ => target.rsplit('/').next().unwrap_or_default().to_string(),
+        }
+    };
+    let mut links = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=pages {
+        if n == 1 || n == pages || n.abs_diff(page) <= 2 {
+            if n > last_shown + 1 {
+                links.push(None);
+            }
+            links.push(Some(PageLink {
+                n,
+                href: href(n),
+                current: n == page,
+            }));
+            last_shown = n;
+        }
+    }
+    let first = ((page - 1) * BACKLINKS_PER_PAGE + 1).min(total);
+    Paging {
+        page,
+        pages,
+        total,
+        first,
+        last: (page * BACKLINKS_PER_PAGE).min(total),
+        prev: (page > 1).then(|| href(page - 1)),
+        next: (page < pages).then(|| href(page + 1)),
+        links,
+    }
+}
+
+/// A numbered entry of the page's references.
+#[derive(Serialize)]
+pub struct ReferenceView<'a> {
+    pub n: u32,
+    pub source: SourceRef<'a>,
+    pub url: Option<&'a str>,
+    pub author: Option<&'a str>,
+}
+
+/// Numbers sources in the order the page first cites them.
+struct References<'a> {
+    site: &'a Site,
+    resolved: &'a Resolved,
+    numbers: HashMap<SourceIx, u32>,
+    list: Vec<ReferenceView<'a>>,
+}
+
+impl<'a> References<'a> {
+    fn cite(&mut self, s: SourceIx) -> u32 {
+        if let Some(&n) = self.numbers.get(&s) {
+            return n;
+        }
+        let n = self.list.len() as u32 + 1;
+        self.numbers.insert(s, n);
+        let source = &self.site.sources[s];
+        self.list.push(ReferenceView {
+            n,
+            source: SourceRef::new(self.site, self.resolved, s),
+            url: source.url.as_deref(),
+            author: source.author.as_deref(),
+        });
+        n
+    }
+}
+
+/// A line of the summary box: the current and past ends of one kind of relation.
+#[derive(Serialize)]
+pub struct KeyFact<'a> {
+    pub label: &'static str,
+    pub edges: Vec<EdgeView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct MonthCount {
+    pub label: String,
+    pub count: u32,
+}
+
+#[derive(Serialize)]
+pub struct EventView<'a> {
+    pub date: String,
+    pub date_human: String,
+    pub what: String,
+    pub actor: Option<ActorLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TimelineView<'a> {
+    /// The bar chart, made here and escaped here (`| safe` in the template).
+    pub svg: Option<String>,
+    pub months: Vec<MonthCount>,
+    /// Mentions in sources dated by year only, left out of the chart.
+    pub year_only: u32,
+    pub events: Vec<EventView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -153,15 +398,66 @@ pub struct ActorPage<'a> {
     pub died: Option<String>,
     pub reviewed: Option<String>,
     pub country: Option<ActorLink<'a>>,
-    pub links: Vec<LinkView<'a>>,
+    pub links: Vec<LinkView>,
+    pub key_facts: Vec<KeyFact<'a>>,
     pub relation_groups: Vec<RelationGroup<'a>>,
-    pub backlinks: Vec<BacklinkView<'a>>,
     pub mention_total: u32,
+    pub source_total: usize,
+    pub sources_from: Option<String>,
+    pub sources_to: Option<String>,
+    pub timeline: Option<TimelineView<'a>>,
     pub co_mentions: Vec<CountedActor<'a>>,
-    pub profile_sources: Vec<SourceRef<'a>>,
+    /// Reference numbers of the sources the profile lists.
+    pub profile_cites: Vec<u32>,
+    pub references: Vec<ReferenceView<'a>>,
     pub yaml_html: String,
     pub file: &'a str,
     pub edit_url: Option<String>,
+}
+
+/// "Wikipedia: Hassan Nasrallah" from the article's address.
+fn wikipedia_title(url: &str) -> String {
+    let last = url
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    let last = last.split(['#', '?']).next().unwrap_or_default();
+    let mut bytes = Vec::with_capacity(last.len());
+    let raw = last.as_bytes();
+    let mut k = 0;
+    while k < raw.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (raw[k], raw.get(k + 1).copied(), raw.get(k + 2).copied()) {
+            (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
+                bytes.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                k += 3;
+            }
+            (b'_', ..) => {
+                bytes.push(b' ');
+                k += 1;
+            }
+            (b, ..) => {
+                bytes.push(b);
+                k += 1;
+            }
+        }
+    }
+    match String::from_utf8(bytes) {
+        Ok(title) if !title.trim().is_empty() => title,
+        _ => url.to_string(),
+    }
+}
+
+fn edge_view<'a>(site: &'a Site, edge: &'a Edge, refs: &mut References<'a>) -> EdgeView<'a> {
+    EdgeView {
+        actor: ActorLink::new(site, edge.other),
+        since: edge.since.map(|d| d.human()),
+        until: edge.until.map(|d| d.human()),
+        current: edge.until.is_none(),
+        note: edge.note.as_deref(),
+        cites: edge.sources.iter().map(|&s| refs.cite(s)).collect(),
+    }
 }
 
 pub fn actor_page<'a>(
@@ -178,70 +474,109 @@ pub fn actor_page<'a>(
         links.push(LinkView {
             label: "Wikipedia",
             url: w.clone(),
-            text: w,
+            text: wikipedia_title(w),
         });
     }
     if let Some(q) = &a.links.wikidata {
         links.push(LinkView {
             label: "Wikidata",
             url: format!("https://www.wikidata.org/wiki/{q}"),
-            text: q,
+            text: q.clone(),
         });
     }
     if let Some(w) = &a.links.website {
         links.push(LinkView {
             label: "Website",
             url: w.clone(),
-            text: w,
+            text: w
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+                .to_string(),
         });
     }
-    let mut relation_groups: Vec<RelationGroup> = Vec::new();
-    for edge in &r.relations {
-        let view = EdgeView {
-            actor: ActorLink::new(site, edge.other),
-            declared: edge.declared,
-            since: edge.since.map(|d| d.human()),
-            until: edge.until.map(|d| d.human()),
-            note: edge.note.as_deref(),
-            sources: edge
-                .sources
-                .iter()
-                .map(|&s| SourceRef::new(site, resolved, s))
-                .collect(),
-        };
-        match relation_groups.last_mut() {
-            Some(g) if g.kind == edge.kind.as_str() => g.edges.push(view),
-            _ => relation_groups.push(RelationGroup {
-                kind: edge.kind.as_str(),
-                label: edge.kind.label(),
-                edges: vec![view],
-            }),
+    let mut refs = References {
+        site,
+        resolved,
+        numbers: HashMap::new(),
+        list: Vec::new(),
+    };
+    let name = |e: &Edge| site.actors[e.other].name.value.as_str();
+
+    // The summary box: who leads it (or what a person leads), what it is part of.
+    let mut key_facts = Vec::new();
+    for kind in [
+        RelationType::LedBy,
+        RelationType::LeaderOf,
+        RelationType::PartOf,
+        RelationType::MemberOf,
+    ] {
+        let mut edges: Vec<&Edge> = r.relations.iter().filter(|e| e.kind == kind).collect();
+        // Present ones first, newest start first; then past ones, most recently ended first.
+        edges.sort_by(|x, y| {
+            (
+                x.until.is_some(),
+                std::cmp::Reverse(x.until),
+                std::cmp::Reverse(x.since),
+            )
+                .cmp(&(
+                    y.until.is_some(),
+                    std::cmp::Reverse(y.until),
+                    std::cmp::Reverse(y.since),
+                ))
+                .then_with(|| name(x).cmp(name(y)))
+        });
+        if !edges.is_empty() {
+            key_facts.push(KeyFact {
+                label: phrase(kind),
+                edges: edges
+                    .into_iter()
+                    .map(|e| EdgeView {
+                        actor: ActorLink::new(site, e.other),
+                        since: date(e.since),
+                        until: date(e.until),
+                        current: e.until.is_none(),
+                        note: None,
+                        cites: Vec::new(),
+                    })
+                    .collect(),
+            });
         }
     }
-    for g in &mut relation_groups {
-        g.edges.sort_by(|x, y| x.actor.name.cmp(y.actor.name));
+
+    let mut grouped: Vec<(RelationType, Vec<&Edge>)> = Vec::new();
+    for edge in &r.relations {
+        match grouped.last_mut() {
+            Some((kind, edges)) if *kind == edge.kind => edges.push(edge),
+            _ => grouped.push((edge.kind, vec![edge])),
+        }
     }
-    let backlinks = r
-        .backlinks
-        .iter()
-        .map(|b| BacklinkView {
-            source: SourceRef::new(site, resolved, b.source),
-            count: b.count,
-            passages: b
-                .passages
-                .iter()
-                .map(|&p| {
-                    let m = resolved.passage(b, p);
-                    PassageView {
-                        paragraph: m.paragraph,
-                        before: &m.context.before,
-                        text: &m.context.text,
-                        after: &m.context.after,
-                    }
-                })
-                .collect(),
+    let relation_groups: Vec<RelationGroup> = grouped
+        .into_iter()
+        .map(|(kind, mut edges)| {
+            edges.sort_by(|x, y| name(x).cmp(name(y)).then(x.other.cmp(&y.other)));
+            RelationGroup {
+                kind: kind.as_str(),
+                label: phrase(kind),
+                edges: edges
+                    .into_iter()
+                    .map(|e| edge_view(site, e, &mut refs))
+                    .collect(),
+            }
         })
         .collect();
+    let profile_cites: Vec<u32> = a
+        .sources
+        .iter()
+        .filter_map(|s| resolved.index.source(&s.value))
+        .map(|s| refs.cite(s))
+        .collect();
+
+    let dated = || {
+        r.backlinks
+            .iter()
+            .filter_map(|b| site.sources[b.source].date)
+    };
     let edit_url = site
         .config
         .repo_url
@@ -265,9 +600,13 @@ pub fn actor_page<'a>(
             .and_then(|c| resolved.index.actor(&c.value))
             .map(|c| ActorLink::new(site, c)),
         links,
+        key_facts,
         relation_groups,
-        backlinks,
         mention_total: r.mention_total,
+        source_total: r.backlinks.len(),
+        sources_from: dated().min().map(|d| d.human()),
+        sources_to: dated().max().map(|d| d.human()),
+        timeline: timeline(site, resolved, i),
         co_mentions: r
             .co_mentions
             .iter()
@@ -276,16 +615,151 @@ pub fn actor_page<'a>(
                 count,
             })
             .collect(),
-        profile_sources: a
-            .sources
-            .iter()
-            .filter_map(|s| resolved.index.source(&s.value))
-            .map(|s| SourceRef::new(site, resolved, s))
-            .collect(),
+        profile_cites,
+        references: refs.list,
         yaml_html,
         file: &a.file.rel_path,
         edit_url,
     }
+}
+
+/// The timeline: mentions per month over the dated sources, and the dated events of the
+/// actor's own life and of its relations, in order. `None` when there is nothing to show.
+fn timeline<'a>(site: &'a Site, resolved: &'a Resolved, i: ActorIx) -> Option<TimelineView<'a>> {
+    let a = &site.actors[i];
+    let r = &resolved.actors[i];
+    let mut per_month: BTreeMap<(u16, u8), u32> = BTreeMap::new();
+    let mut year_only = 0;
+    for b in &r.backlinks {
+        match site.sources[b.source].date {
+            Some(PartialDate {
+                year,
+                month: Some(m),
+                ..
+            }) => *per_month.entry((year, m)).or_default() += b.count,
+            Some(_) => year_only += b.count,
+            None => {}
+        }
+    }
+    let mut months = Vec::new();
+    if let (Some(&first), Some(&last)) = (per_month.keys().next(), per_month.keys().next_back()) {
+        let (mut y, mut m) = first;
+        while (y, m) <= last {
+            let d = PartialDate {
+                year: y,
+                month: Some(m),
+                day: None,
+            };
+            months.push((
+                (y, m),
+                d.human(),
+                per_month.get(&(y, m)).copied().unwrap_or(0),
+            ));
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        }
+    }
+    let svg = (!months.is_empty()).then(|| bar_chart(&months));
+    let mut events: Vec<(PartialDate, u8, String, Option<ActorIx>)> = Vec::new();
+    let own = [
+        (a.founded, "Founded"),
+        (a.born, "Born"),
+        (a.dissolved, "Dissolved"),
+        (a.died, "Died"),
+    ];
+    for (d, what) in own {
+        if let Some(d) = d {
+            events.push((d, 0, what.to_string(), None));
+        }
+    }
+    for e in &r.relations {
+        if let Some(d) = e.since {
+            events.push((d, 1, format!("{} (begins)", phrase(e.kind)), Some(e.other)));
+        }
+        if let Some(d) = e.until {
+            events.push((d, 2, format!("{} (ends)", phrase(e.kind)), Some(e.other)));
+        }
+    }
+    events.sort_by(|x, y| (x.0, x.1, &x.2, x.3).cmp(&(y.0, y.1, &y.2, y.3)));
+    if months.is_empty() && events.is_empty() {
+        return None;
+    }
+    Some(TimelineView {
+        svg,
+        months: months
+            .into_iter()
+            .map(|(_, label, count)| MonthCount { label, count })
+            .collect(),
+        year_only,
+        events: events
+            .into_iter()
+            .map(|(d, _, what, other)| EventView {
+                date: d.to_string(),
+                date_human: d.human(),
+                what,
+                actor: other.map(|o| ActorLink::new(site, o)),
+            })
+            .collect(),
+    })
+}
+
+/// Width and height of the chart's drawing, in SVG units (it scales to its box).
+const CHART_W: f64 = 720.0;
+const CHART_H: f64 = 120.0;
+const CHART_TOP: f64 = 16.0;
+const CHART_AXIS: f64 = 18.0;
+
+/// Mentions per month as bars, a year label under each January (or the first month),
+/// and the highest count; every bar has a tooltip. Hidden from screen readers, which read
+/// the table instead.
+fn bar_chart(months: &[((u16, u8), String, u32)]) -> String {
+    use std::fmt::Write;
+    let max = months.iter().map(|m| m.2).max().unwrap_or(0).max(1);
+    let slot = CHART_W / months.len() as f64;
+    let gap = if slot > 4.0 { slot * 0.2 } else { 0.0 };
+    let plot = CHART_H - CHART_TOP - CHART_AXIS;
+    let mut svg = format!(
+        "<svg class=\"timeline-chart\" viewBox=\"0 0 {CHART_W} {CHART_H}\" aria-hidden=\"true\" focusable=\"false\">"
+    );
+    let _ = write!(
+        svg,
+        "<text class=\"axis\" x=\"0\" y=\"11\">{} at most in a month</text>",
+        max
+    );
+    let _ = write!(
+        svg,
+        "<line class=\"base\" x1=\"0\" x2=\"{CHART_W}\" y1=\"{0}\" y2=\"{0}\"/>",
+        CHART_TOP + plot
+    );
+    // Year labels are left out where they would be closer than this to the previous one.
+    let mut next_label_x = 0.0;
+    for (k, ((year, month), label, count)) in months.iter().enumerate() {
+        let x = k as f64 * slot;
+        let h = plot * f64::from(*count) / f64::from(max);
+        if *count > 0 {
+            let _ = write!(
+                svg,
+                "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\"><title>{}: {} mention{}</title></rect>",
+                x + gap / 2.0,
+                CHART_TOP + plot - h,
+                (slot - gap).max(0.5),
+                h.max(1.0),
+                escape_html(label),
+                count,
+                if *count == 1 { "" } else { "s" }
+            );
+        }
+        if (*month == 1 || k == 0) && x >= next_label_x {
+            let _ = write!(
+                svg,
+                "<text class=\"axis\" x=\"{:.2}\" y=\"{}\">{year}</text>",
+                x,
+                CHART_H - 4.0
+            );
+            next_label_x = x + 36.0;
+        }
+    }
+    svg.push_str("</svg>");
+    svg
 }
 
 #[derive(Serialize)]
@@ -335,7 +809,7 @@ pub fn source_page<'a>(site: &'a Site, resolved: &'a Resolved, i: SourceIx) -> S
             .iter()
             .map(|&(a, kind, t)| CitedRelation {
                 from: ActorLink::new(site, a),
-                label: kind.as_str(),
+                label: phrase(kind),
                 to: ActorLink::new(site, t),
             })
             .collect(),

@@ -1,0 +1,283 @@
+//! Actor and source pages as a reference work (issue #9): summary box, timeline, paged
+//! backlinks, numbered references, head tags, and the source warning.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::support::{assert_ok, build, check, read, stderr, write};
+
+/// A site where `alpha` is mentioned in `n` sources (dated a day apart, the newest last
+/// written), one of them twice in one sentence; `bravo` led it and died.
+fn site(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let c = dir.path().join("content");
+    write(
+        &c.join("site.yaml"),
+        "title: Pages test\ndescription: The own description of the site.\n",
+    );
+    write(
+        &c.join("outlets/wire.yaml"),
+        "name: The Wire\nurl: https://wire.example.com\n",
+    );
+    write(
+        &c.join("actors/alpha.yaml"),
+        "name: Alpha Front\nkind: organization\naliases: [Alpha]\nsummary: An armed group of the test site.\nfounded: 2001-02\nrelations:\n  - type: led-by\n    target: bravo\n    since: 2010\n    until: 2024-05\n    sources: [s001, s002]\n  - type: led-by\n    target: charlie\n    since: 2024-06\n    sources: [s002]\n  - type: opposes\n    target: charlie\n    sources: [s003]\nsources: [s001, s004]\n",
+    );
+    write(
+        &c.join("actors/bravo.yaml"),
+        "name: Bravo Person\nkind: person\nsummary: Led Alpha Front.\nborn: 1960\ndied: 2024-05\nreviewed: 2026-11-21\n",
+    );
+    write(
+        &c.join("actors/charlie.yaml"),
+        "name: Charlie Leader\nkind: person\nsummary: Leads Alpha Front.\n",
+    );
+    for k in 1..=n {
+        let month = (k - 1) / 28 % 12 + 1;
+        let day = (k - 1) % 28 + 1;
+        let body = if k == 1 {
+            "Alpha said that Alpha would hold the line, according to Bravo Person.".to_string()
+        } else {
+            format!("Report {k}: Alpha moved again. Charlie Leader spoke.")
+        };
+        write(
+            &c.join(format!("articles/s{k:03}.md")),
+            &format!("---\ntitle: \"Source {k}\"\ndate: 2024-{month:02}-{day:02}\noutlet: wire\nurl: https://wire.example.com/{k}\n---\n{body}\n"),
+        );
+    }
+    dir
+}
+
+fn count(html: &str, needle: &str) -> usize {
+    html.matches(needle).count()
+}
+
+/// The source ids a page of backlinks lists, in order.
+fn listed(html: &str) -> Vec<String> {
+    html.split("<article class=\"backlink\">")
+        .skip(1)
+        .map(|b| {
+            let at = b.find("sources/").expect("source link") + "sources/".len();
+            b[at..at + 4].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn sixty_sources_make_three_pages_of_backlinks_with_totals_and_links() {
+    let dir = site(60);
+    let site = dir.path();
+    assert_ok(&build(site, &["--base-url", "https://example.org/kb/"]));
+    let first = read(site, "public/actors/alpha.html");
+    let second = read(site, "public/actors/alpha/sources-2.html");
+    let third = read(site, "public/actors/alpha/sources-3.html");
+    assert!(!site.join("public/actors/alpha/sources-4.html").exists());
+    assert!(
+        !site.join("public/actors/bravo").exists(),
+        "one page is enough"
+    );
+    assert!(first.contains("Mentioned in 60 sources"));
+    assert!(first.contains("Sources 1–25 of 60, newest first."));
+    assert!(second.contains("Sources 26–50 of 60, newest first."));
+    assert!(third.contains("Sources 51–60 of 60, newest first."));
+    assert!(first.contains(r#"<a rel="next" href="alpha/sources-2.html">"#));
+    assert!(first.contains(r#"<a href="alpha/sources-3.html">3</a>"#));
+    assert!(!first.contains("rel=\"prev\""));
+    assert!(second.contains(r#"<a rel="prev" href="../alpha.html">"#));
+    assert!(second.contains(r#"<a rel="next" href="sources-3.html">"#));
+    assert!(third.contains(r#"<a rel="prev" href="sources-2.html">"#));
+    assert!(!third.contains("rel=\"next\""));
+    assert!(second.contains(r#"<span aria-current="page">2</span>"#));
+    // Links from the nested pages reach the sources and the stylesheet.
+    assert!(second.contains(r#"href="../../sources/s"#));
+    assert!(second.contains(r#"href="../../assets/style.css""#));
+    let pages = [listed(&first), listed(&second), listed(&third)];
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [25, 25, 10]);
+    let all: Vec<String> = pages.concat();
+    let want: Vec<String> = (1..=60).rev().map(|k| format!("s{k:03}")).collect();
+    assert_eq!(
+        all, want,
+        "newest first, each source once, across the pages"
+    );
+    let sitemap = read(site, "public/sitemap.xml");
+    assert!(sitemap.contains("actors/alpha/sources-3.html"));
+}
+
+#[test]
+fn a_sentence_with_two_mentions_shows_once_with_both_marked() {
+    let dir = site(5);
+    assert_ok(&build(dir.path(), &[]));
+    let html = read(dir.path(), "public/actors/alpha.html");
+    let entry = html
+        .split("<article class=\"backlink\">")
+        .find(|b| b.contains("sources/s001.html"))
+        .expect("s001 listed");
+    assert_eq!(count(entry, "<blockquote>"), 1, "{entry}");
+    assert!(
+        entry.contains("<mark>Alpha</mark> said that <mark>Alpha</mark> would hold the line"),
+        "{entry}"
+    );
+    assert!(entry.contains("2 mentions"), "{entry}");
+}
+
+#[test]
+fn the_summary_box_and_timeline_show_leaders_deaths_and_dates() {
+    let dir = site(30);
+    assert_ok(&build(dir.path(), &[]));
+    let alpha = read(dir.path(), "public/actors/alpha.html");
+    let infobox = &alpha[alpha.find("class=\"infobox\"").expect("box")..];
+    let infobox = &infobox[..infobox.find("</section>").expect("end")];
+    // The present leader first, then the past one with its dates.
+    let now = infobox.find("charlie.html").expect("current leader");
+    let past = infobox.find("bravo.html").expect("past leader");
+    assert!(now < past, "{infobox}");
+    assert!(infobox.contains("<dt>Led by</dt>"), "{infobox}");
+    assert!(infobox.contains("since June 2024"), "{infobox}");
+    assert!(infobox.contains("(formerly, 2010 – May 2024)"), "{infobox}");
+    assert!(infobox.contains("<dt>Founded</dt><dd>February 2001</dd>"));
+    assert!(
+        infobox.contains("31 in 30 sources, 1 January 2024 – 2 February 2024"),
+        "{infobox}"
+    );
+    assert!(!alpha.contains("inverse"));
+    // Bravo: died, in the box and in the timeline's events, and the review date.
+    let bravo = read(dir.path(), "public/actors/bravo.html");
+    assert!(bravo.contains("<dt>Died</dt><dd>May 2024</dd>"), "{bravo}");
+    assert!(bravo.contains("Profile reviewed 21 November 2026"));
+    let timeline = &bravo[bravo.find("class=\"timeline\"").expect("timeline")..];
+    let born = timeline
+        .find("<time datetime=\"1960\">1960</time> <span>Born")
+        .expect("born");
+    let leads = timeline.find("Leads (begins)").expect("begins");
+    let died = timeline
+        .find("<time datetime=\"2024-05\">May 2024</time> <span>Died")
+        .expect("died");
+    assert!(born < leads && leads < died, "{timeline}");
+    // Alpha's chart: one bar per month with mentions, the same numbers as a table.
+    let chart = &alpha[alpha.find("<svg class=\"timeline-chart\"").expect("chart")..];
+    let chart = &chart[..chart.find("</svg>").expect("end")];
+    assert_eq!(count(chart, "<rect"), 2, "January and February");
+    assert!(
+        chart.contains("<title>January 2024: 29 mentions</title>"),
+        "{chart}"
+    );
+    assert!(alpha.contains("<th scope=\"row\">February 2024</th><td>2</td>"));
+}
+
+#[test]
+fn references_are_numbered_once_and_every_citation_lands_on_one() {
+    let dir = site(5);
+    assert_ok(&build(dir.path(), &[]));
+    let html = read(dir.path(), "public/actors/alpha.html");
+    let ids: Vec<&str> = html
+        .split("<li id=\"ref-")
+        .skip(1)
+        .map(|s| &s[..s.find('"').expect("id end")])
+        .collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), unique.len(), "{ids:?}");
+    // s001, s002 (led-by), s003 (opposes), s004 (profile only): four, numbered 1 to 4.
+    assert_eq!(ids, ["1", "2", "3", "4"]);
+    let cites: Vec<&str> = html
+        .split("href=\"#ref-")
+        .skip(1)
+        .map(|s| &s[..s.find('"').expect("href end")])
+        .collect();
+    assert!(cites.len() >= 5, "{cites:?}");
+    for c in &cites {
+        assert!(unique.contains(c), "#ref-{c} lands nowhere");
+    }
+    let refs = &html[html.find("class=\"references\"").expect("refs")..];
+    assert!(refs.contains(
+        "Source 1</a>. <span class=\"outlet\">The Wire</span>, <time datetime=\"2024-01-01\">1 January 2024</time>. <a class=\"original\" href=\"https://wire.example.com/1\""
+    ), "{refs}");
+    let source = read(dir.path(), "public/sources/s001.html");
+    assert!(
+        source.contains("<span class=\"rel\">Led by</span>"),
+        "no raw ids"
+    );
+    assert!(source.contains("class=\"original\" href=\"https://wire.example.com/1\""));
+}
+
+#[test]
+fn a_source_without_url_date_or_outlet_is_warned_about() {
+    let dir = site(5);
+    write(
+        &dir.path().join("content/articles/bare.md"),
+        "---\ntitle: \"A bare note\"\n---\nAlpha again.\n",
+    );
+    let o = check(dir.path());
+    assert!(o.status.success(), "a warning only: {}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/articles/bare.md:2:1: warning: `bare` has no `url`, `date`, `outlet` in its front matter"),
+        "{err}"
+    );
+    assert!(!err.contains("s001"), "{err}");
+    assert_ok(&build(dir.path(), &[]));
+    let bare = read(dir.path(), "public/sources/bare.html");
+    assert!(bare.contains("original address not recorded"));
+}
+
+#[test]
+fn head_tags_favicon_print_and_syntax_stylesheet_where_needed() {
+    let dir = site(5);
+    let site: &Path = dir.path();
+    assert_ok(&build(site, &[]));
+    let alpha = read(site, "public/actors/alpha.html");
+    assert!(
+        alpha.contains(r#"<meta name="description" content="An armed group of the test site.">"#)
+    );
+    assert!(alpha.contains(r#"<meta property="og:title" content="Alpha Front">"#));
+    assert!(alpha.contains(r#"<meta property="og:type" content="profile">"#));
+    assert!(alpha.contains(r#"href="../assets/syntax.css""#));
+    assert!(alpha.contains(r#"<pre class="code" tabindex="0""#));
+    assert!(alpha.contains(r#"<a href="../actors.html" aria-current="page">Actors</a>"#));
+    let index = read(site, "public/index.html");
+    assert!(!index.contains("syntax.css"), "only pages with YAML");
+    assert!(
+        index.contains(r#"<meta name="description" content="The own description of the site.">"#)
+    );
+    assert!(index.contains(r#"<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">"#));
+    assert!(index.contains(r#"<link rel="stylesheet" href="assets/print.css" media="print">"#));
+    let source = read(site, "public/sources/s001.html");
+    assert!(!source.contains("syntax.css"));
+    assert!(source.contains(r#"<meta property="og:type" content="article">"#));
+    assert!(source.contains(r#"<a href="../sources.html" aria-current="page">Sources</a>"#));
+    for asset in ["favicon.svg", "print.css", "syntax.css"] {
+        assert!(site.join("public/assets").join(asset).is_file(), "{asset}");
+    }
+    let syntax = read(site, "public/assets/syntax.css");
+    assert!(syntax.len() < 3000, "a few rules, not a whole theme");
+}
+
+/// axe-core in headless Chromium finds nothing on an actor page with its YAML box open,
+/// a source page and a page of backlinks, in light and dark mode. Needs Chromium at
+/// /usr/bin/chromium and `npm ci --prefix tests/a11y` (both done by `.ci/run`).
+#[test]
+fn axe_finds_no_violation_on_actor_source_and_backlinks_pages() {
+    let dir = site(60);
+    let site = dir.path();
+    assert_ok(&build(site, &[]));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y");
+    assert!(
+        root.join("node_modules/axe-core").is_dir(),
+        "run `npm ci --prefix tests/a11y` (as .ci/run does) to install axe-core and puppeteer-core"
+    );
+    let public = site.join("public");
+    let o = std::process::Command::new("node")
+        .arg(root.join("axe.mjs"))
+        .args([
+            public.join("actors/alpha.html"),
+            public.join("sources/s001.html"),
+            public.join("actors/alpha/sources-2.html"),
+        ])
+        .output()
+        .expect("run node");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "axe violations:\n{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(out.matches("0 violated").count(), 6, "{out}");
+}
