@@ -6,4 +6,6 @@ mod build;
 mod cli;
 mod content;
 mod errors;
+mod graph;
+mod listings;
 mod serve;

@@ -2,8 +2,11 @@
 //! an in-memory list of output files. Nothing here touches the output folder.
 
 mod data;
+mod drawing;
 mod graph;
 mod highlight;
+mod listing;
+mod neighbourhood;
 mod search;
 mod views;
 
@@ -14,7 +17,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{ActorKind, Site};
+use crate::model::Site;
 use crate::resolve::Resolved;
 use crate::text::escape_html;
 use views::{ActorRef, SiteView, SourceRef};
@@ -36,11 +39,11 @@ macro_rules! embedded {
 const TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
     "base.html", "index.html", "actors.html", "actor.html", "sources.html", "source.html",
     "outlet.html", "404.html", "sitemap.xml", "feed.xml", "graph.html",
-    "search.html",
+    "search.html", "source-listing.html",
 );
 
 /// The theme assets compiled into the binary, written under `assets/`.
-const THEME: &[(&str, &[u8])] = embedded!("theme": "style.css", "search.js");
+const THEME: &[(&str, &[u8])] = embedded!("theme": "style.css", "search.js", "filter.js");
 
 /// How many sources and actors the front page lists.
 const FRONT_PAGE_ITEMS: usize = 10;
@@ -109,7 +112,6 @@ impl Renderer {
         let jobs: Vec<Page> = [
             Page::Index,
             Page::Actors,
-            Page::Sources,
             Page::NotFound,
             Page::Sitemap,
             Page::Feed,
@@ -119,7 +121,11 @@ impl Renderer {
         .into_iter()
         .chain((0..site.actors.len()).map(Page::Actor))
         .chain((0..site.sources.len()).map(Page::Source))
-        .chain((0..site.outlets.len()).map(Page::Outlet))
+        .chain((1..=listing::page_count(site.sources.len())).map(Page::Sources))
+        .chain((0..site.outlets.len()).flat_map(|o| {
+            let pages = listing::page_count(resolved.outlet_sources[o].len());
+            (1..=pages).map(move |n| Page::Outlet(o, n))
+        }))
         .collect();
         progress.set_length(jobs.len() as u64);
         let pages: Vec<Result<OutputFile, Diagnostic>> = jobs
@@ -168,18 +174,13 @@ impl Renderer {
             Page::Actors => (
                 "actors.html".to_string(),
                 "actors.html",
-                actors_context(site, resolved),
+                listing::actors_context(site, resolved),
             ),
-            Page::Sources => {
-                let mut ctx = Context::new();
-                let list: Vec<SourceRef> = resolved
-                    .source_order
-                    .iter()
-                    .map(|&s| SourceRef::new(site, resolved, s))
-                    .collect();
-                ctx.insert("sources", &list);
-                ("sources.html".to_string(), "sources.html", ctx)
-            }
+            Page::Sources(n) => (
+                listing::sources_path(n),
+                "sources.html",
+                listing::sources_context(site, resolved, n),
+            ),
             Page::NotFound => ("404.html".to_string(), "404.html", Context::new()),
             Page::Search => ("search.html".to_string(), "search.html", Context::new()),
             Page::Graph => {
@@ -190,7 +191,7 @@ impl Renderer {
             Page::Sitemap => (
                 "sitemap.xml".to_string(),
                 "sitemap.xml",
-                sitemap_context(site),
+                sitemap_context(site, resolved),
             ),
             Page::Feed => (
                 "feed.xml".to_string(),
@@ -202,6 +203,7 @@ impl Renderer {
                 let yaml = highlight::yaml(&a.file.text);
                 let mut ctx = Context::new();
                 ctx.insert("actor", &views::actor_page(site, resolved, i, yaml));
+                ctx.insert("neighbourhood", &neighbourhood::view(site, resolved, i));
                 (format!("actors/{}.html", a.id), "actor.html", ctx)
             }
             Page::Source(i) => {
@@ -213,7 +215,7 @@ impl Renderer {
                     ctx,
                 )
             }
-            Page::Outlet(i) => {
+            Page::Outlet(i, n) => {
                 let o = &site.outlets[i];
                 let mut ctx = Context::new();
                 ctx.insert(
@@ -230,12 +232,12 @@ impl Renderer {
                         description_html: resolved.outlet_descriptions[i].as_deref(),
                     },
                 );
-                let list: Vec<SourceRef> = resolved.outlet_sources[i]
-                    .iter()
-                    .map(|&s| SourceRef::new(site, resolved, s))
-                    .collect();
-                ctx.insert("sources", &list);
-                (format!("outlets/{}.html", o.id), "outlet.html", ctx)
+                let order = &resolved.outlet_sources[i];
+                let mut list =
+                    listing::listing(site, resolved, order, n, |n| listing::outlet_path(&o.id, n));
+                list.heading = "h3";
+                ctx.insert("listing", &list);
+                (listing::outlet_path(&o.id, n), "outlet.html", ctx)
             }
         };
         // The 404 page is served at any depth: it links from the site root when that is known.
@@ -271,7 +273,8 @@ impl Renderer {
 enum Page {
     Index,
     Actors,
-    Sources,
+    /// A page of the sources listing, from 1.
+    Sources(usize),
     NotFound,
     Sitemap,
     Feed,
@@ -279,7 +282,8 @@ enum Page {
     Search,
     Actor(usize),
     Source(usize),
-    Outlet(usize),
+    /// An outlet's page of its sources, from 1.
+    Outlet(usize, usize),
 }
 
 #[derive(Serialize)]
@@ -327,42 +331,7 @@ fn index_context(site: &Site, resolved: &Resolved) -> Context {
     ctx
 }
 
-#[derive(Serialize)]
-struct KindGroup<'a> {
-    kind: &'static str,
-    label: &'static str,
-    actors: Vec<ActorRef<'a>>,
-}
-
-fn actors_context(site: &Site, resolved: &Resolved) -> Context {
-    let groups: Vec<KindGroup> = ActorKind::ALL
-        .into_iter()
-        .map(|kind| {
-            let mut actors: Vec<ActorRef> = (0..site.actors.len())
-                .filter(|&a| site.actors[a].kind == kind)
-                .map(|a| ActorRef::new(site, resolved, a))
-                .collect();
-            actors.sort_by(|a, b| {
-                a.name
-                    .to_lowercase()
-                    .cmp(&b.name.to_lowercase())
-                    .then(a.id.cmp(b.id))
-            });
-            KindGroup {
-                kind: kind.as_str(),
-                label: kind.plural_label(),
-                actors,
-            }
-        })
-        .filter(|g| !g.actors.is_empty())
-        .collect();
-    let mut ctx = Context::new();
-    ctx.insert("groups", &groups);
-    ctx.insert("total", &site.actors.len());
-    ctx
-}
-
-fn sitemap_context(site: &Site) -> Context {
+fn sitemap_context(site: &Site, resolved: &Resolved) -> Context {
     let mut urls = vec![
         "index.html".to_string(),
         "actors.html".to_string(),
@@ -381,6 +350,7 @@ fn sitemap_context(site: &Site) -> Context {
             .iter()
             .map(|o| format!("outlets/{}.html", o.id)),
     );
+    urls.extend(listing::extra_pages(site, resolved));
     let base = site.config.base_url.clone().unwrap_or_default();
     let urls: Vec<String> = urls.into_iter().map(|u| format!("{base}{u}")).collect();
     let mut ctx = Context::new();
