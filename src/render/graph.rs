@@ -296,7 +296,17 @@ fn draw(site: &Site, resolved: &Resolved, nodes: &[usize], edges: &[Edge]) -> (S
     let mut order: Vec<usize> = (0..nodes.len()).collect();
     order.sort_by_key(|&n| (std::cmp::Reverse(resolved.mention_totals[nodes[n]]), n));
     let title = format!("Relations between {} actors", nodes.len());
-    let one = |box_: (f64, f64), class: &str, id: &str, font: f64, max_chars: usize| {
+    let one = |(width, height): (f64, f64), class: &str, id: &str, font: f64, max_chars: usize| {
+        // Room for the labels: the box is at least tall enough for 2.5 times their area.
+        let labels: f64 = nodes
+            .iter()
+            .map(|&a| {
+                let text = drawing::label_text(&site.actors[a].name.value, max_chars);
+                let (w, h) = drawing::label_size(&text, font);
+                w * h
+            })
+            .sum();
+        let box_ = (width, height.max(2.5 * labels / width));
         let mut drawn: Vec<Node> = fit(&pos, box_)
             .into_iter()
             .zip(nodes)
