@@ -368,9 +368,15 @@ mod tests {
 
     #[test]
     fn crowded_labels_get_places_that_overlap_nothing() {
-        // Five nodes on top of one another in a narrow box: the drawing stretches.
+        // Five nodes close together in a narrow box: the drawing stretches until each label fits.
         let mut nodes: Vec<Node> = (0..5)
-            .map(|i| node(150.0, 100.0 + i as f64, &format!("A rather long name {i}")))
+            .map(|i| {
+                node(
+                    150.0,
+                    100.0 + 6.0 * i as f64,
+                    &format!("A rather long name {i}"),
+                )
+            })
             .collect();
         let order: Vec<usize> = (0..5).collect();
         let (boxes, height) = settle(&mut nodes, &order, &frame());
