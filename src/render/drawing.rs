@@ -372,8 +372,8 @@ mod tests {
         let mut nodes: Vec<Node> = (0..5)
             .map(|i| {
                 node(
-                    150.0,
-                    100.0 + 6.0 * i as f64,
+                    60.0,
+                    100.0 + 8.0 * i as f64,
                     &format!("A rather long name {i}"),
                 )
             })
