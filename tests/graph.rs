@@ -134,6 +134,13 @@ fn measure(svg: &str) -> Drawing {
 /// Every node of the drawing has a label, inside the drawing, over no other label and no node.
 #[track_caller]
 fn assert_readable(svg: &str, what: &str) -> Drawing {
+    assert_labels_clear(svg, what, true)
+}
+
+/// The drawing's labels are inside it, over no other label and no node; with `all`, every
+/// node has one.
+#[track_caller]
+fn assert_labels_clear(svg: &str, what: &str, all: bool) -> Drawing {
     let open = &svg[..svg.find('>').unwrap()];
     assert!(
         !open.contains("role=\"img\""),
@@ -145,9 +152,10 @@ fn assert_readable(svg: &str, what: &str) -> Drawing {
     // The precision the SVG writes its numbers with.
     let eps = 0.15;
     for (i, (_, label)) in d.nodes.iter().enumerate() {
-        let (text, b) = label
-            .as_ref()
-            .unwrap_or_else(|| panic!("{what}: node {i} unlabelled"));
+        assert!(!all || label.is_some(), "{what}: node {i} unlabelled");
+        let Some((text, b)) = label.as_ref() else {
+            continue;
+        };
         assert!(
             b.x0 >= -eps && b.x1 <= d.width + eps && b.y0 >= -eps && b.y1 <= d.height + eps,
             "{what}: {text:?} {b:?} outside {} × {}",
@@ -288,9 +296,14 @@ fn a_large_network_draws_the_most_connected_and_stays_small() {
     assert_ok(&build(site.path(), &[]));
     let html = page(&site, "graph.html");
     assert!(html.len() < 1_000_000, "{} bytes", html.len());
+    // Every label on the wide drawing. The phone's, 360 wide, stretches at most about 3
+    // times and leaves out a label that still finds no place (its node keeps the tooltip):
+    // for this star of 150, about half are drawn.
     let wide = assert_readable(svgs(&html, "graph-wide")[0], "large wide");
-    assert_readable(svgs(&html, "graph-narrow")[0], "large narrow");
+    let narrow = assert_labels_clear(svgs(&html, "graph-narrow")[0], "large narrow", false);
     assert_eq!(wide.nodes.len(), 150);
+    let labelled = narrow.nodes.iter().filter(|(_, l)| l.is_some()).count();
+    assert!(labelled >= 75, "{labelled} of 150 labelled");
     assert!(html.contains("the 150 most connected actors"), "{html}");
     // The hub is the most connected; the rest link to their own pages.
     assert!(html.contains("<a href=\"actors/hub.html\"><title>Hub Council"));
