@@ -39,13 +39,16 @@ impl Rect {
     }
 }
 
+/// A node's circle: centre and radius.
+type Circle = (f64, f64, f64);
+
 /// A drawn graph, measured from its markup.
 #[derive(Debug)]
 struct Drawing {
     width: f64,
     height: f64,
     /// One per node link: its circle, and its label's text and box.
-    nodes: Vec<((f64, f64, f64), Option<(String, Rect)>)>,
+    nodes: Vec<(Circle, Option<(String, Rect)>)>,
 }
 
 fn num(tag: &crate::content::html::Tag, name: &str) -> f64 {
