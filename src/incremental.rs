@@ -7,7 +7,8 @@
 //! What a file depends on, by kind (all compared with the previous build, entity by
 //! entity, by id):
 //! - an actor page (and its pages of older sources): its profile, what resolve derived
-//!   for it, the name and kind of every actor it links to, and the file, metadata and
+//!   for it, the name and kind of every actor it links to (and the mention count of
+//!   those its neighbourhood graph draws), and the file, metadata and
 //!   Markdown pass of every source it cites, lists or quotes;
 //! - a source page: its file, what resolve derived for it, the name and kind of the
 //!   actors it links to, its outlet's name;
@@ -276,6 +277,8 @@ struct Changes {
     listed: bool,
     /// Whether any actor's relations changed (the graph, the front page's count).
     relations: bool,
+    /// Actors whose mention total changed (the size of their node in neighbourhood graphs).
+    totals: HashSet<ActorIx>,
 }
 
 impl Affected {
@@ -314,6 +317,9 @@ impl Affected {
             }
             let (rx, ry) = (&old_resolved.actors[a], &resolved.actors[a]);
             changes.listed |= x.summary != y.summary || rx.mention_total != ry.mention_total;
+            if rx.mention_total != ry.mention_total {
+                changes.totals.insert(a);
+            }
             changes.relations |= rx.relations != ry.relations;
         }
         fn outlet_name<'a>(
@@ -378,9 +384,11 @@ impl Affected {
                 let actor = &site.actors[a];
                 let source = |s: &SourceIx| c.sources.contains(s) || c.source_links.contains(s);
                 c.actors.contains(&a)
-                    || r.relations
-                        .iter()
-                        .any(|e| c.actor_links.contains(&e.other) || e.sources.iter().any(source))
+                    || r.relations.iter().any(|e| {
+                        c.actor_links.contains(&e.other)
+                            || c.totals.contains(&e.other)
+                            || e.sources.iter().any(source)
+                    })
                     || r.co_mentions.iter().any(|(x, _)| c.actor_links.contains(x))
                     || (actor.country.as_ref())
                         .and_then(|x| resolved.index.actor(&x.value))
@@ -402,7 +410,7 @@ impl Affected {
                     || (r.citations.relations.iter())
                         .any(|(x, _, y)| c.actor_links.contains(x) || c.actor_links.contains(y))
             }
-            Page::Outlet(o) => {
+            Page::Outlet(o, _) => {
                 let r = &resolved.outlets[o];
                 c.outlets.contains(&o)
                     || r.sources.iter().any(|s| c.source_links.contains(s))
@@ -412,7 +420,7 @@ impl Affected {
             }
             Page::Graph | Page::GraphJson => c.relations || c.listed || !c.actor_links.is_empty(),
             Page::Actors => c.listed || !c.actor_links.is_empty(),
-            Page::Sources | Page::Feed => !c.source_links.is_empty(),
+            Page::Sources(_) | Page::Feed => !c.source_links.is_empty(),
             Page::Index => {
                 c.listed || c.relations || !c.actor_links.is_empty() || !c.source_links.is_empty()
             }

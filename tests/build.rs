@@ -651,7 +651,7 @@ fn check_exits_zero_and_writes_nothing() {
 fn graph_page_draws_every_related_actor_and_relation_without_script() {
     let site = built();
     let html = page(&site, "graph.html");
-    let svg = between(&html, "<svg class=\"graph\"", "</svg>");
+    let svg = between(&html, "<svg class=\"graph graph-wide\"", "</svg>");
     let nodes: Vec<&str> = svg
         .split("<a href=\"actors/")
         .skip(1)
@@ -673,7 +673,7 @@ fn graph_page_draws_every_related_actor_and_relation_without_script() {
     has(svg, "<title>Kestan backs Kata&#39;ib al-Sharq</title>");
     let backs = between(svg, "<line class=\"edge rel-backs\"", "</line>");
     assert!(
-        backs.contains("marker-end=\"url(#arrow-backs)\""),
+        backs.contains("marker-end=\"url(#gw-arrow-backs)\""),
         "{backs}"
     );
     let ally = between(svg, "<line class=\"edge rel-ally-of\"", "</line>");
@@ -716,7 +716,8 @@ fn a_relation_declared_from_both_ends_is_one_edge() {
     let graph = data(&site, "data/graph.json");
     assert_eq!(array(&graph["edges"]).len(), 6, "{graph}");
     has(&page(&site, "index.html"), "<strong>6</strong> relations");
-    let svg = page(&site, "graph.html");
+    let html = page(&site, "graph.html");
+    let svg = between(&html, "<svg class=\"graph graph-wide\"", "</svg>");
     assert_eq!(svg.matches("<line class=\"edge").count(), 6);
 }
 

@@ -3,41 +3,57 @@
 //! of the same relations in words beside it.
 //!
 //! The layout is Fruchterman–Reingold from a fixed start (a sunflower spiral in id
-//! order), so the same input gives the same picture, byte for byte. Each step costs
-//! O(n²) for n related actors, computed in parallel per node; the number of steps
-//! shrinks as n grows so that a 2,000-actor graph still lays out in about a second.
-
-use std::fmt::Write as _;
+//! order), so the same input gives the same picture, byte for byte. It draws at most
+//! [`NODES_SHOWN`] actors, the most connected: above that a whole-network picture is
+//! unreadable, and each actor page has its own neighbourhood graph. So a step costs
+//! at most O(150²), whatever the number of actors.
+//!
+//! The picture is drawn twice: a wide layout for screens and a narrow, taller one for
+//! phones (the stylesheet shows one), each with every label readable at its size.
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::drawing::{self, Frame, Line, Node};
 use crate::model::{RelationType, Site};
 use crate::resolve::Resolved;
-use crate::text::escape_html;
 
-/// The drawing's coordinate box.
-const WIDTH: f64 = 1000.0;
-const HEIGHT: f64 = 720.0;
-const MARGIN: f64 = 60.0;
+/// The wide drawing's box (the narrow one's is [`NARROW`]), in drawing units.
+const WIDE: (f64, f64) = (1000.0, 680.0);
+const NARROW: (f64, f64) = (360.0, 640.0);
+/// Space between the outermost nodes and the box's sides.
+const MARGIN: f64 = 24.0;
+/// Label font sizes, in drawing units: the wide SVG is shown at about its width on a
+/// desktop, the narrow one at about a phone's width.
+const WIDE_FONT: f64 = 13.0;
+const NARROW_FONT: f64 = 13.0;
+/// Labels are cut to this many characters (see [`Frame::max_chars`]).
+const WIDE_CHARS: usize = 32;
+const NARROW_CHARS: usize = 26;
 /// The pull towards the centre, against the repulsion.
 const GRAVITY: f64 = 0.02;
 /// How far the drawing may stretch one axis more than the other to fill the box.
 const STRETCH: f64 = 1.5;
-/// Above this many nodes, only the most-mentioned carry a visible label.
-const LABELS_SHOWN: usize = 80;
+/// The most actors the picture draws: above this, the most connected.
+pub const NODES_SHOWN: usize = 150;
 
 /// What `graph.html` receives.
 #[derive(Serialize)]
 pub struct GraphView<'a> {
-    /// The SVG, already escaped; empty when no actor has a relation.
+    /// The wide and the narrow SVG, already escaped; empty when no actor has a relation.
     pub svg: String,
+    pub svg_narrow: String,
     /// Relation types drawn, in the vocabulary's order, with how many edges each.
     pub legend: Vec<LegendEntry>,
-    /// The same edges in words, grouped by type.
+    /// The drawn edges in words, grouped by type.
     pub groups: Vec<EdgeGroup<'a>>,
+    /// Actors and relations drawn, and in all.
     pub nodes: usize,
     pub edges: usize,
+    pub all_nodes: usize,
+    pub all_edges: usize,
+    /// Related actors left out of the picture (when there are more than [`NODES_SHOWN`]).
+    pub left_out: Vec<Named<'a>>,
     /// Actors with no relation at all (not drawn).
     pub unrelated: Vec<Named<'a>>,
 }
@@ -95,17 +111,39 @@ pub fn view<'a>(site: &'a Site, resolved: &Resolved) -> GraphView<'a> {
         .collect();
     // `declared_edges` already counts a relation declared from both ends once.
     edges.sort_by_key(|e| (order(e.kind), e.from, e.to));
+    let all_edges = edges.len();
 
-    let mut related = vec![false; site.actors.len()];
+    let mut degree = vec![0usize; site.actors.len()];
     for e in &edges {
-        related[e.from] = true;
-        related[e.to] = true;
+        degree[e.from] += 1;
+        degree[e.to] += 1;
     }
-    let nodes: Vec<usize> = (0..site.actors.len()).filter(|&i| related[i]).collect();
+    let related: Vec<usize> = (0..site.actors.len()).filter(|&i| degree[i] > 0).collect();
     let unrelated = (0..site.actors.len())
-        .filter(|&i| !related[i])
+        .filter(|&i| degree[i] == 0)
         .map(named)
         .collect();
+    // The most connected actors, then the most mentioned, then in id order.
+    let mut ranked = related.clone();
+    ranked.sort_by_key(|&a| {
+        (
+            std::cmp::Reverse(degree[a]),
+            std::cmp::Reverse(resolved.actors[a].mention_total),
+            a,
+        )
+    });
+    let mut shown = vec![false; site.actors.len()];
+    for &a in ranked.iter().take(NODES_SHOWN) {
+        shown[a] = true;
+    }
+    let nodes: Vec<usize> = related.iter().copied().filter(|&a| shown[a]).collect();
+    let mut left_out: Vec<Named> = related
+        .iter()
+        .filter(|&&a| !shown[a])
+        .map(|&a| named(a))
+        .collect();
+    left_out.sort_by(|a, b| a.name.cmp(b.name).then(a.id.cmp(b.id)));
+    edges.retain(|e| shown[e.from] && shown[e.to]);
 
     let mut legend = Vec::new();
     let mut groups: Vec<EdgeGroup> = Vec::new();
@@ -135,17 +173,21 @@ pub fn view<'a>(site: &'a Site, resolved: &Resolved) -> GraphView<'a> {
             .sort_by(|a, b| (a.from.name, a.to.name).cmp(&(b.from.name, b.to.name)));
     }
 
-    let svg = if nodes.is_empty() {
-        String::new()
+    let (svg, svg_narrow) = if nodes.is_empty() {
+        (String::new(), String::new())
     } else {
         draw(site, resolved, &nodes, &edges)
     };
     GraphView {
         svg,
+        svg_narrow,
         legend,
         groups,
         nodes: nodes.len(),
         edges: edges.len(),
+        all_nodes: related.len(),
+        all_edges,
+        left_out,
         unrelated,
     }
 }
@@ -158,7 +200,8 @@ fn order(kind: RelationType) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// Positions for `n` nodes linked by `links` (indices into the nodes), inside the box.
+/// Positions for `n` nodes linked by `links` (indices into the nodes), in layout units
+/// (the ideal edge length is 1); [`fit`] puts them in a box.
 fn layout(n: usize, links: &[(usize, usize)]) -> Vec<(f64, f64)> {
     // A sunflower spiral: evenly spread, and the same every time.
     let golden = std::f64::consts::PI * (3.0 - 5f64.sqrt());
@@ -212,141 +255,127 @@ fn layout(n: usize, links: &[(usize, usize)]) -> Vec<(f64, f64)> {
         }
         temperature = (temperature - cooling).max(0.01);
     }
-    fit(&mut pos);
     pos
 }
 
-/// Scales and centres positions into the drawing box, keeping the aspect ratio.
-fn fit(pos: &mut [(f64, f64)]) {
+/// Scales and centres positions into a `w` × `h` box, keeping the aspect ratio within
+/// [`STRETCH`]; a layout wider than tall is turned a quarter for a taller box.
+fn fit(pos: &[(f64, f64)], (w, h): (f64, f64)) -> Vec<(f64, f64)> {
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for &(x, y) in pos.iter() {
+    for &(x, y) in pos {
         (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
     }
-    let (w, h) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
-    let (sx, sy) = ((WIDTH - 2.0 * MARGIN) / w, (HEIGHT - 2.0 * MARGIN) / h);
+    let turn = (x1 - x0 > y1 - y0) != (w > h);
+    let (pos, x0, y0, x1, y1): (Vec<(f64, f64)>, _, _, _, _) = if turn {
+        (pos.iter().map(|&(x, y)| (y, x)).collect(), y0, x0, y1, x1)
+    } else {
+        (pos.to_vec(), x0, y0, x1, y1)
+    };
+    let (dw, dh) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
+    let (sx, sy) = ((w - 2.0 * MARGIN) / dw, (h - 2.0 * MARGIN) / dh);
     let (sx, sy) = (sx.min(sy * STRETCH), sy.min(sx * STRETCH));
     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-    for p in pos.iter_mut() {
-        p.0 = WIDTH / 2.0 + (p.0 - cx) * sx;
-        p.1 = HEIGHT / 2.0 + (p.1 - cy) * sy;
-    }
+    pos.iter()
+        .map(|&(x, y)| (w / 2.0 + (x - cx) * sx, h / 2.0 + (y - cy) * sy))
+        .collect()
 }
 
-/// The SVG: edges under nodes; each node a link to its actor page.
-fn draw(site: &Site, resolved: &Resolved, nodes: &[usize], edges: &[Edge]) -> String {
+/// The wide and the narrow SVG of the same layout.
+fn draw(site: &Site, resolved: &Resolved, nodes: &[usize], edges: &[Edge]) -> (String, String) {
     let mut slot = vec![usize::MAX; site.actors.len()];
     for (n, &a) in nodes.iter().enumerate() {
         slot[a] = n;
     }
     let links: Vec<(usize, usize)> = edges.iter().map(|e| (slot[e.from], slot[e.to])).collect();
     let pos = layout(nodes.len(), &links);
-    let radius = |a: usize| 5.0 + (resolved.actors[a].mention_total as f64).sqrt().min(9.0);
-    let mut labelled: Vec<usize> = nodes.to_vec();
-    if labelled.len() > LABELS_SHOWN {
-        labelled.sort_by_key(|&a| (std::cmp::Reverse(resolved.actors[a].mention_total), a));
-        labelled.truncate(LABELS_SHOWN);
-    }
-    let mut show_label = vec![false; site.actors.len()];
-    for a in labelled {
-        show_label[a] = true;
-    }
-
-    let mut svg = String::with_capacity(200 * (nodes.len() + edges.len()) + 1024);
-    let _ = write!(
-        svg,
-        "<svg class=\"graph\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" \
-         aria-labelledby=\"graph-title\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <title id=\"graph-title\">Relations between {} actors</title>\n\
-         <defs>",
-        nodes.len()
-    );
-    // One arrowhead per directed type, coloured as its lines (by the stylesheet).
-    for kind in RelationType::ALL {
-        if kind.active() == (kind, false) && !kind.is_symmetric() {
-            let _ = write!(
-                svg,
-                "<marker id=\"arrow-{0}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" \
-                 markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">\
-                 <path class=\"head rel-{0}\" d=\"M0,0L10,5L0,10z\"/></marker>",
-                kind.as_str()
-            );
-        }
-    }
-    svg.push_str("</defs>\n<g class=\"edges\">\n");
-    for e in edges {
-        let (a, b) = (pos[slot[e.from]], pos[slot[e.to]]);
-        // Stop the line at the target's rim, so the arrowhead shows.
-        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-        let d = (dx * dx + dy * dy).sqrt().max(1e-9);
-        let back = if e.kind.is_symmetric() {
-            0.0
-        } else {
-            radius(e.to) + 2.0
+    let lines: Vec<Line> = edges
+        .iter()
+        .map(|e| Line {
+            from: slot[e.from],
+            to: slot[e.to],
+            kind: e.kind,
+        })
+        .collect();
+    // Labels are placed for the most mentioned actors first.
+    let mut order: Vec<usize> = (0..nodes.len()).collect();
+    order.sort_by_key(|&n| {
+        (
+            std::cmp::Reverse(resolved.actors[nodes[n]].mention_total),
+            n,
+        )
+    });
+    let title = format!("Relations between {} actors", nodes.len());
+    let one = |(width, height): (f64, f64), class: &str, id: &str, font: f64, max_chars: usize| {
+        // Room for the labels: the box is at least tall enough for 2.5 times their area.
+        let labels: f64 = nodes
+            .iter()
+            .map(|&a| {
+                let text = drawing::label_text(&site.actors[a].name.value, max_chars);
+                let (w, h) = drawing::label_size(&text, font);
+                w * h
+            })
+            .sum();
+        let box_ = (width, height.max(2.5 * labels / width));
+        let mut drawn: Vec<Node> = fit(&pos, box_)
+            .into_iter()
+            .zip(nodes)
+            .map(|((x, y), &a)| node(site, resolved, a, x, y, "actors/"))
+            .collect();
+        let frame = Frame {
+            class,
+            id,
+            width: box_.0,
+            font,
+            max_chars,
+            title: &title,
         };
-        let (x2, y2) = (b.0 - dx / d * back, b.1 - dy / d * back);
-        let marker = if e.kind.is_symmetric() {
-            ""
-        } else {
-            &format!(" marker-end=\"url(#arrow-{})\"", e.kind.as_str())
-        };
-        let _ = writeln!(
-            svg,
-            "<line class=\"edge rel-{}\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"{marker}>\
-             <title>{} {} {}</title></line>",
-            e.kind.as_str(),
-            a.0,
-            a.1,
-            escape_html(&site.actors[e.from].name.value),
-            e.kind.as_str().replace('-', " "),
-            escape_html(&site.actors[e.to].name.value),
-        );
-    }
-    svg.push_str("</g>\n<g class=\"nodes\">\n");
-    for (n, &a) in nodes.iter().enumerate() {
-        let actor = &site.actors[a];
-        let (x, y) = pos[n];
-        let r = radius(a);
-        let name = escape_html(&actor.name.value);
-        let _ = write!(
-            svg,
-            "<a href=\"actors/{}.html\"><circle class=\"node kind-{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\">\
-             <title>{name} ({}, {} mentions)</title></circle>",
-            actor.id,
-            actor.kind.as_str(),
-            actor.kind.as_str(),
-            resolved.actors[a].mention_total,
-        );
-        if show_label[a] {
-            // Labels of the right-hand third run leftwards, so they stay in the box.
-            let (lx, anchor) = if x > WIDTH * 2.0 / 3.0 {
-                (x - r - 3.0, " text-anchor=\"end\"")
-            } else {
-                (x + r + 3.0, "")
-            };
-            let _ = write!(
-                svg,
-                "<text x=\"{lx:.1}\" y=\"{:.1}\"{anchor}>{name}</text>",
-                y + 4.0
-            );
-        }
-        svg.push_str("</a>\n");
-    }
-    svg.push_str("</g>\n</svg>");
-    svg
+        let (boxes, height) = drawing::settle(&mut drawn, &order, &frame);
+        drawing::svg(&drawn, &lines, &boxes, height, &frame)
+    };
+    (
+        one(WIDE, "graph graph-wide", "gw", WIDE_FONT, WIDE_CHARS),
+        one(
+            NARROW,
+            "graph graph-narrow",
+            "gn",
+            NARROW_FONT,
+            NARROW_CHARS,
+        ),
+    )
 }
 
+/// A node for actor `a` at (`x`, `y`), sized by how often the sources mention it.
+pub(super) fn node(site: &Site, resolved: &Resolved, a: usize, x: f64, y: f64, dir: &str) -> Node {
+    let actor = &site.actors[a];
+    let mentions = resolved.actors[a].mention_total;
+    Node {
+        x,
+        y,
+        r: 5.0 + (mentions as f64).sqrt().min(9.0),
+        name: actor.name.value.clone(),
+        href: format!("{dir}{}.html", actor.id),
+        kind: actor.kind.as_str(),
+        detail: format!(
+            "({}, {mentions} mention{})",
+            actor.kind.as_str(),
+            if mentions == 1 { "" } else { "s" }
+        ),
+        prefer_left: false,
+        focus: false,
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_layout_is_deterministic_and_stays_in_the_box() {
+    fn the_layout_is_deterministic_and_fits_the_box() {
         let links = [(0, 1), (1, 2), (2, 0), (3, 4)];
-        let one = layout(6, &links);
-        assert_eq!(one, layout(6, &links));
+        let one = fit(&layout(6, &links), WIDE);
+        assert_eq!(one, fit(&layout(6, &links), WIDE));
         for &(x, y) in &one {
-            assert!((MARGIN - 1e-6..=WIDTH - MARGIN + 1e-6).contains(&x), "{x}");
-            assert!((MARGIN - 1e-6..=HEIGHT - MARGIN + 1e-6).contains(&y), "{y}");
+            assert!((MARGIN - 1e-6..=WIDE.0 - MARGIN + 1e-6).contains(&x), "{x}");
+            assert!((MARGIN - 1e-6..=WIDE.1 - MARGIN + 1e-6).contains(&y), "{y}");
         }
         // Linked nodes end closer together than unlinked ones.
         let dist = |a: usize, b: usize| {
@@ -357,7 +386,21 @@ mod tests {
     }
 
     #[test]
+    fn a_wide_layout_is_turned_for_the_narrow_box() {
+        let wide = [(0.0, 0.0), (10.0, 1.0), (20.0, 0.0)];
+        let narrow = fit(&wide, NARROW);
+        let span = |i: usize| {
+            let v: Vec<f64> = narrow
+                .iter()
+                .map(|p| if i == 0 { p.0 } else { p.1 })
+                .collect();
+            v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
+        };
+        assert!(span(1) > span(0), "{narrow:?}");
+    }
+
+    #[test]
     fn one_node_is_centred() {
-        assert_eq!(layout(1, &[]), [(WIDTH / 2.0, HEIGHT / 2.0)]);
+        assert_eq!(fit(&layout(1, &[]), WIDE), [(WIDE.0 / 2.0, WIDE.1 / 2.0)]);
     }
 }

@@ -2,8 +2,11 @@
 //! an in-memory list of output files. Nothing here touches the output folder.
 
 mod data;
+mod drawing;
 mod graph;
 mod highlight;
+mod listing;
+mod neighbourhood;
 mod search;
 mod views;
 
@@ -14,7 +17,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{ActorIx, ActorKind, OutletIx, Site, SourceIx};
+use crate::model::{ActorIx, OutletIx, Site, SourceIx};
 use crate::resolve::Resolved;
 use crate::text::escape_html;
 use views::{ActorLink, ActorRef, SiteView, SourceRef};
@@ -36,12 +39,11 @@ macro_rules! embedded {
 const TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
     "base.html", "index.html", "actors.html", "actor.html", "sources.html", "source.html",
     "outlet.html", "404.html", "sitemap.xml", "feed.xml", "graph.html",
-    "search.html", "actor-sources.html", "backlinks.html",
+    "search.html", "actor-sources.html", "backlinks.html", "source-listing.html",
 );
 
 /// The theme assets compiled into the binary, written under `assets/`.
-const THEME: &[(&str, &[u8])] =
-    embedded!("theme": "style.css", "search.js", "favicon.svg", "print.css", "syntax.css");
+const THEME: &[(&str, &[u8])] = embedded!("theme": "style.css", "search.js", "favicon.svg", "print.css", "syntax.css", "filter.js");
 
 /// How many sources and actors the front page lists.
 const FRONT_PAGE_ITEMS: usize = 10;
@@ -112,7 +114,6 @@ impl Renderer {
         let mut jobs = vec![
             Page::Index,
             Page::Actors,
-            Page::Sources,
             Page::NotFound,
             Page::Graph,
             Page::Search,
@@ -127,7 +128,11 @@ impl Renderer {
             (2..=views::backlink_pages(&resolved.actors[a])).map(move |n| Page::ActorSources(a, n))
         }));
         jobs.extend(SourceIx::all(site.sources.len()).map(Page::Source));
-        jobs.extend(OutletIx::all(site.outlets.len()).map(Page::Outlet));
+        jobs.extend((1..=listing::page_count(site.sources.len())).map(Page::Sources));
+        jobs.extend(OutletIx::all(site.outlets.len()).flat_map(|o| {
+            let pages = listing::page_count(resolved.outlets[o].sources.len());
+            (1..=pages).map(move |n| Page::Outlet(o, n))
+        }));
         jobs.extend([
             Page::ActorsJson,
             Page::SourcesJson,
@@ -226,18 +231,13 @@ impl Renderer {
             Page::Actors => (
                 "actors.html".to_string(),
                 "actors.html",
-                actors_context(site, resolved),
+                listing::actors_context(site, resolved),
             ),
-            Page::Sources => {
-                let mut ctx = Context::new();
-                let list: Vec<SourceRef> = resolved
-                    .source_order
-                    .iter()
-                    .map(|&s| SourceRef::new(site, resolved, s))
-                    .collect();
-                ctx.insert("sources", &list);
-                ("sources.html".to_string(), "sources.html", ctx)
-            }
+            Page::Sources(n) => (
+                listing::sources_path(n),
+                "sources.html",
+                listing::sources_context(site, resolved, n),
+            ),
             Page::NotFound => ("404.html".to_string(), "404.html", Context::new()),
             Page::Search => ("search.html".to_string(), "search.html", Context::new()),
             Page::Graph => {
@@ -265,6 +265,10 @@ impl Renderer {
                 ctx.insert("paging", &views::paging(&a.id, total, 1));
                 ctx.insert("description", &a.summary);
                 ctx.insert("og_type", "profile");
+                ctx.insert(
+                    "neighbourhood",
+                    &neighbourhood::view(site, resolved, i.get()),
+                );
                 (format!("actors/{}.html", a.id), "actor.html", ctx)
             }
             Page::ActorSources(i, n) => {
@@ -288,7 +292,7 @@ impl Renderer {
                     ctx,
                 )
             }
-            Page::Outlet(i) => {
+            Page::Outlet(i, n) => {
                 let o = &site.outlets[i];
                 let mut ctx = Context::new();
                 ctx.insert(
@@ -305,13 +309,12 @@ impl Renderer {
                         description_html: resolved.outlets[i].description_html.as_deref(),
                     },
                 );
-                let list: Vec<SourceRef> = resolved.outlets[i]
-                    .sources
-                    .iter()
-                    .map(|&s| SourceRef::new(site, resolved, s))
-                    .collect();
-                ctx.insert("sources", &list);
-                (format!("outlets/{}.html", o.id), "outlet.html", ctx)
+                let order = &resolved.outlets[i].sources;
+                let mut list =
+                    listing::listing(site, resolved, order, n, |n| listing::outlet_path(&o.id, n));
+                list.heading = "h3";
+                ctx.insert("listing", &list);
+                (listing::outlet_path(&o.id, n), "outlet.html", ctx)
             }
             other => unreachable!("{other:?} is rendered by render_one"),
         };
@@ -356,7 +359,8 @@ impl Renderer {
 pub enum Page {
     Index,
     Actors,
-    Sources,
+    /// A page of the sources listing, from 1.
+    Sources(usize),
     NotFound,
     Sitemap,
     Feed,
@@ -366,7 +370,8 @@ pub enum Page {
     /// Page `n` (2 or more) of an actor's backlinks.
     ActorSources(ActorIx, usize),
     Source(SourceIx),
-    Outlet(OutletIx),
+    /// An outlet's page of its sources, from 1.
+    Outlet(OutletIx, usize),
     ActorsJson,
     SourcesJson,
     GraphJson,
@@ -422,40 +427,6 @@ fn index_context(site: &Site, resolved: &Resolved) -> Context {
     ctx
 }
 
-#[derive(Serialize)]
-struct KindGroup<'a> {
-    kind: &'static str,
-    label: &'static str,
-    actors: Vec<ActorRef<'a>>,
-}
-
-fn actors_context(site: &Site, resolved: &Resolved) -> Context {
-    let groups: Vec<KindGroup> = ActorKind::ALL
-        .into_iter()
-        .map(|kind| {
-            let mut actors: Vec<ActorRef> = ActorIx::all(site.actors.len())
-                .filter(|&a| site.actors[a].kind == kind)
-                .map(|a| ActorRef::new(site, resolved, a))
-                .collect();
-            // People by family name (or `sort_name`), like an index.
-            actors.sort_by_cached_key(|a| {
-                let i = resolved.index.actor(a.id);
-                (i.map(|i| site.actors[i].sort_key()), a.id)
-            });
-            KindGroup {
-                kind: kind.as_str(),
-                label: kind.plural_label(),
-                actors,
-            }
-        })
-        .filter(|g| !g.actors.is_empty())
-        .collect();
-    let mut ctx = Context::new();
-    ctx.insert("groups", &groups);
-    ctx.insert("total", &site.actors.len());
-    ctx
-}
-
 /// The sitemap: absolute URLs only, as the sitemaps protocol requires.
 fn sitemap_context(site: &Site, resolved: &Resolved) -> Context {
     let mut urls = vec![
@@ -478,6 +449,7 @@ fn sitemap_context(site: &Site, resolved: &Resolved) -> Context {
             .iter()
             .map(|o| format!("outlets/{}.html", o.id)),
     );
+    urls.extend(listing::extra_pages(site, resolved));
     let base = site.config.base_url.clone().unwrap_or_default();
     let urls: Vec<String> = urls.into_iter().map(|u| format!("{base}{u}")).collect();
     let mut ctx = Context::new();
