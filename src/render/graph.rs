@@ -250,7 +250,7 @@ fn draw(site: &Site, resolved: &Resolved, nodes: &[usize], edges: &[Edge]) -> St
     let mut svg = String::with_capacity(200 * (nodes.len() + edges.len()) + 1024);
     let _ = write!(
         svg,
-        "<svg class=\"graph\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" \
+        "<svg class=\"graph\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"group\" \
          aria-labelledby=\"graph-title\" xmlns=\"http://www.w3.org/2000/svg\">\
          <title id=\"graph-title\">Relations between {} actors</title>\n\
          <defs>",

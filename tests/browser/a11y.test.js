@@ -100,3 +100,29 @@ for (const scheme of ["light", "dark"]) {
     }
   });
 }
+
+// Profiles use different YAML token types (numbers, booleans, quoted strings, comments):
+// check the colour contrast of every actor's highlighted YAML, in both schemes.
+test("every actor page's highlighted YAML has enough colour contrast", async () => {
+  const failures = [];
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ colorScheme: scheme });
+    const page = await context.newPage();
+    try {
+      for (const actor of data.actors) {
+        await page.goto(`${base}actors/${actor.id}.html`);
+        await page.locator(S.profileYamlToggle).click();
+        await page.addScriptTag({ path: AXE });
+        const result = await page.evaluate(
+          (yaml) =>
+            window.axe.run({ include: [[yaml]] }, { runOnly: ["color-contrast"], resultTypes: ["violations"] }),
+          `${S.profileYaml} pre`,
+        );
+        if (result.violations.length) failures.push(`actors/${actor.id}.html (${scheme}):\n${describe(result.violations)}`);
+      }
+    } finally {
+      await context.close();
+    }
+  }
+  assert.deepEqual(failures, []);
+});
