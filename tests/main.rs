@@ -6,4 +6,5 @@ mod build;
 mod cli;
 mod content;
 mod errors;
+mod json_schema;
 mod serve;
