@@ -247,7 +247,11 @@ fn actor_page_lists_co_mentions_and_the_highlighted_profile_with_an_edit_link() 
     let rostam = r#"<a href="amir-rostam.html">Amir Rostam</a> <span class="count" "#;
     has(co, &format!("{rostam}title=\"shared sources\">3</span>"));
     assert!(!co.contains("northern-front.html"), "not alongside itself");
-    let yaml = between(&nf, "<pre class=\"code\" tabindex=\"0\"><code>", "</code></pre>");
+    let yaml = between(
+        &nf,
+        "<pre class=\"code\" tabindex=\"0\"><code>",
+        "</code></pre>",
+    );
     assert!(yaml.contains("class=\"hl-"), "highlighted");
     let original = read(site.path(), "content/actors/northern-front.yaml");
     assert_eq!(squash(&text(yaml)), squash(&original), "all of it, escaped");
