@@ -9,6 +9,7 @@ mod errors;
 mod graph;
 mod incremental;
 mod init;
+mod json_schema;
 mod listings;
 mod pages;
 mod publish;
