@@ -235,3 +235,29 @@ fn content_template_and_base_url_errors_come_in_one_run() {
     assert!(err.contains("--base-url"), "{err}");
     assert!(!site.path().join("public").exists());
 }
+
+#[test]
+fn provenance_explains_a_source_without_url_date_or_outlet() {
+    let site = copy_fixture("site-basic");
+    let articles = site.path().join("content/articles");
+    write(
+        &articles.join("unknown-origin.md"),
+        "---\ntitle: Kestan speaks\n---\nKestan spoke.\n",
+    );
+    write(
+        &articles.join("explained-origin.md"),
+        "---\ntitle: Kestan again\nprovenance: \"Collected from a mailing list; the original could not be found.\"\n---\nKestan spoke again.\n",
+    );
+    let o = run(site.path(), &["check"]);
+    assert_ok(&o);
+    let err = stderr(&o);
+    assert!(
+        err.contains("`unknown-origin` has no `url`, `date`, `outlet`"),
+        "{err}"
+    );
+    assert!(!err.contains("`explained-origin` has no"), "{err}");
+    let o = build(site.path(), &[]);
+    assert_ok(&o);
+    let page = read(site.path(), "public/sources/explained-origin.html");
+    assert!(page.contains("Collected from a mailing list"), "{page}");
+}

@@ -218,7 +218,11 @@ fn the_shipped_graph_labels_every_actor_over_no_label_and_no_node() {
         d.nodes.iter().filter(|(_, l)| l.is_some()).count() as f64 / d.nodes.len() as f64
     };
     assert!(share(&wide) >= 0.9, "wide: {:.2} labelled", share(&wide));
-    assert!(share(&narrow) >= 0.75, "narrow: {:.2} labelled", share(&narrow));
+    assert!(
+        share(&narrow) >= 0.75,
+        "narrow: {:.2} labelled",
+        share(&narrow)
+    );
     assert_eq!(wide.nodes.len(), narrow.nodes.len());
     assert!(wide.nodes.len() >= 30, "{}", wide.nodes.len());
     for name in [

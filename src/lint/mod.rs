@@ -72,8 +72,12 @@ pub fn warnings_with(
     out
 }
 
-/// A source without `url`, `date` or `outlet`: a reader cannot tell where it comes from.
+/// A source without `url`, `date` or `outlet`: a reader cannot tell where it comes from,
+/// unless `provenance` says where this copy comes from and why they are unknown.
 fn unattributed(source: &Source) -> Option<Diagnostic> {
+    if source.provenance.is_some() {
+        return None;
+    }
     let missing: Vec<&str> = [
         ("url", source.url.is_none()),
         ("date", source.date.is_none()),
@@ -97,7 +101,7 @@ fn unattributed(source: &Source) -> Option<Diagnostic> {
         line,
         col,
         format!(
-            "`{}` has no {list} in its front matter: readers see where a source comes from by its original address, date and outlet",
+            "`{}` has no {list} in its front matter: readers see where a source comes from by its original address, date and outlet (where they cannot be established, say why in `provenance`)",
             source.id
         ),
     ))

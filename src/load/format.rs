@@ -71,6 +71,9 @@ pub struct RawFrontMatter {
     actors: Vec<Spanned<String>>,
     /// One neutral sentence, plain text.
     summary: Option<String>,
+    /// Where this copy comes from, when its original address, date or outlet could not
+    /// be established (plain text, shown on the source page).
+    provenance: Option<String>,
 }
 
 /// `content/actors/<id>.yaml`: an actor profile.
@@ -281,6 +284,10 @@ impl<'a> Checker<'a> {
             author: raw.author,
             actors: self.ids(&raw.actors),
             summary: raw.summary,
+            provenance: raw
+                .provenance
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty()),
             ..Source::default()
         }
     }

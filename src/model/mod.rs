@@ -185,6 +185,8 @@ pub struct Source {
     /// Explicit tags, added to the detected mentions.
     pub actors: Vec<Located<String>>,
     pub summary: Option<String>,
+    /// Where this copy comes from, when the original's address, date or outlet is unknown.
+    pub provenance: Option<String>,
     /// Byte offset of the Markdown body in `file.text`.
     pub body_offset: usize,
     pub file: SourceFile,

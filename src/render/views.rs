@@ -773,6 +773,7 @@ pub struct CitedRelation<'a> {
 pub struct SourcePage<'a> {
     pub source: SourceRef<'a>,
     pub url: Option<&'a str>,
+    pub provenance: Option<&'a str>,
     pub author: Option<&'a str>,
     pub title_html: &'a str,
     pub body_html: &'a str,
@@ -788,6 +789,7 @@ pub fn source_page<'a>(site: &'a Site, resolved: &'a Resolved, i: SourceIx) -> S
     SourcePage {
         source: SourceRef::new(site, resolved, i),
         url: s.url.as_deref(),
+        provenance: s.provenance.as_deref(),
         author: s.author.as_deref(),
         title_html: &doc.title_html,
         body_html: &doc.body_html,
