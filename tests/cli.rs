@@ -148,12 +148,12 @@ fn warnings_list_unmentioned_actors_silent_sources_disagreeing_relations_and_can
             "content/actors/alpha-front.yaml:5:13: warning: `alpha-front` ally-of `beta-council` here, but content/actors/beta-council.yaml declares `opposes` back; the inverse of `ally-of` is `ally-of`",
             "content/actors/beta-council.yaml:5:13: warning: `beta-council` opposes `alpha-front` here, but content/actors/alpha-front.yaml declares `ally-of` back; the inverse of `opposes` is `opposes`",
             "content/actors/quiet-state.yaml:1:7: warning: no source mentions `quiet-state` (Quiet State): add an alias the articles use, or tag it in an article's `actors:`",
-            "content/articles/one.md:2:1: warning: `one` has no `url`, `date`, `outlet` in its front matter: readers see where a source comes from by its original address, date and outlet",
+            "content/articles/one.md:2:1: warning: `one` has no `url`, `date`, `outlet` in its front matter: readers see where a source comes from by its original address, date and outlet (where they cannot be established, say why in `provenance`)",
             "content/articles/one.md:4:30: warning: candidate actor `Mar Elias`: in 2 sources (3 times), matching no profile",
             "content/articles/one.md:5:1: warning: candidate actor `Northern Command`: in 3 sources (3 times), matching no profile",
-            "content/articles/three.md:2:1: warning: `three` has no `url`, `date`, `outlet` in its front matter: readers see where a source comes from by its original address, date and outlet",
+            "content/articles/three.md:2:1: warning: `three` has no `url`, `date`, `outlet` in its front matter: readers see where a source comes from by its original address, date and outlet (where they cannot be established, say why in `provenance`)",
             "content/articles/three.md:2:1: warning: `three` mentions no actor: add the aliases it uses to profiles, or tag actors in `actors:`",
-            "content/articles/two.md:2:1: warning: `two` has no `url`, `date`, `outlet` in its front matter: readers see where a source comes from by its original address, date and outlet",
+            "content/articles/two.md:2:1: warning: `two` has no `url`, `date`, `outlet` in its front matter: readers see where a source comes from by its original address, date and outlet (where they cannot be established, say why in `provenance`)",
         ]
     );
     assert!(
