@@ -26,7 +26,8 @@ fn main() -> ExitCode {
             content,
             output,
             base_url,
-        } => build(&content, &output, base_url.as_deref(), out),
+            force,
+        } => build(&content, &output, base_url.as_deref(), force, out),
         Command::Check { content } => check(&content, out),
         Command::Serve {
             content,
@@ -61,9 +62,15 @@ impl Output {
     }
 }
 
-fn build(args: &ContentArgs, out_dir: &Path, base_url: Option<&str>, out: Output) -> ExitCode {
+fn build(
+    args: &ContentArgs,
+    out_dir: &Path,
+    base_url: Option<&str>,
+    force: bool,
+    out: Output,
+) -> ExitCode {
     let started = Instant::now();
-    if let Err(message) = output::check_output_dir(out_dir, &args.content) {
+    if let Err(message) = output::check_output_dir(out_dir, &args.content, force) {
         return fail_with(&message);
     }
     let progress = if !out.quiet && std::io::stdout().is_terminal() {
@@ -90,8 +97,10 @@ fn build(args: &ContentArgs, out_dir: &Path, base_url: Option<&str>, out: Output
     }
     print_diagnostics(&checked.warnings);
     let writing = Instant::now();
-    if let Err(e) = output::write_site(&files, out_dir) {
-        return fail_with(&format!("cannot write {}: {e}", out_dir.display()));
+    match output::write_site(&files, out_dir) {
+        Ok(output::Swap::InPlace(note)) => eprintln!("dossier: note: {note}"),
+        Ok(output::Swap::Renamed) => {}
+        Err(e) => return fail_with(&format!("cannot write {}: {e}", out_dir.display())),
     }
     checked.timings.push(("write", writing.elapsed()));
     if out.verbose {
