@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod mentions;

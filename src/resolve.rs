@@ -138,6 +138,7 @@ pub fn resolve(site: &Site) -> Result<Resolved, Vec<Diagnostic>> {
         outlets: &outlet_index,
     };
     refs.check(site, &mut errors);
+    check_countries(site, &actor_index, &mut errors);
 
     let ids: Vec<&str> = site.actors.iter().map(|a| a.id.as_str()).collect();
     let names: Vec<&str> = site.actors.iter().map(|a| a.name.value.as_str()).collect();
@@ -155,6 +156,7 @@ pub fn resolve(site: &Site) -> Result<Resolved, Vec<Diagnostic>> {
         names: &names,
         unloaded: &site.unloaded.actors,
         href_prefix: "../actors/",
+        sources: &source_index,
     };
     let profile_linker = Linker {
         matcher: None,
@@ -493,6 +495,32 @@ impl Refs<'_> {
                     errors,
                 );
             }
+        }
+    }
+}
+
+/// `country:` names the state an actor or outlet belongs to: never a person.
+fn check_countries(site: &Site, actors: &HashMap<String, usize>, errors: &mut Vec<Diagnostic>) {
+    let countries = site
+        .actors
+        .iter()
+        .map(|a| (&a.file, a.country.as_ref()))
+        .chain(site.outlets.iter().map(|o| (&o.file, o.country.as_ref())));
+    for (file, country) in countries {
+        let Some(country) = country else { continue };
+        let Some(&c) = actors.get(&country.value) else {
+            continue;
+        };
+        let named = &site.actors[c];
+        if named.kind == crate::model::ActorKind::Person {
+            errors.push(located_error(
+                file,
+                country,
+                format!(
+                    "`country` names `{}`, a person: it takes the id of a state",
+                    named.id
+                ),
+            ));
         }
     }
 }
