@@ -6,4 +6,6 @@ mod build;
 mod cli;
 mod content;
 mod errors;
+mod hardening;
+mod properties;
 mod serve;
