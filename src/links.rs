@@ -125,7 +125,9 @@ mod tests {
             Some("../sources/other-article.html")
         );
         assert_eq!(
-            check("../articles/other-article.md#p-2", 0).unwrap().as_deref(),
+            check("../articles/other-article.md#p-2", 0)
+                .unwrap()
+                .as_deref(),
             Some("../sources/other-article.html#p-2")
         );
         assert_eq!(
@@ -139,8 +141,12 @@ mod tests {
 
     #[test]
     fn missing_pages_paragraphs_and_absolute_paths_are_errors() {
-        assert!(check("missing.md", 5).unwrap_err().contains("missing article `missing`"));
-        assert!(check("#p-99", 5).unwrap_err().contains("5 numbered paragraphs"));
+        assert!(check("missing.md", 5)
+            .unwrap_err()
+            .contains("missing article `missing`"));
+        assert!(check("#p-99", 5)
+            .unwrap_err()
+            .contains("5 numbered paragraphs"));
         assert!(check("#p-5", 5).unwrap().is_none());
         assert!(check("#p-0", 0).unwrap().is_none());
         assert!(check("/abs.html", 5).unwrap_err().contains("subpath"));

@@ -45,7 +45,12 @@ fn article(body: &str) -> String {
 #[test]
 fn an_output_inside_the_content_is_refused_and_nothing_is_deleted() {
     let site = copy_fixture("errors-base");
-    for out in ["content/articles", "content/actors", "content/outlets", "content/new"] {
+    for out in [
+        "content/articles",
+        "content/actors",
+        "content/outlets",
+        "content/new",
+    ] {
         let o = build(site.path(), &["--output", out]);
         let err = failed(&o);
         assert!(err.contains("inside the content folder"), "{out}: {err}");
@@ -70,7 +75,10 @@ fn a_folder_dossier_did_not_write_is_kept_unless_forced() {
     let site = copy_fixture("errors-base");
     write(&site.path().join("thesis/thesis.docx"), "years of work");
     let err = failed(&build(site.path(), &["--output", "thesis"]));
-    assert!(err.contains("--force") && err.contains("not written by dossier"), "{err}");
+    assert!(
+        err.contains("--force") && err.contains("not written by dossier"),
+        "{err}"
+    );
     assert_eq!(read(site.path(), "thesis/thesis.docx"), "years of work");
     // Its own output it replaces without asking, build after build.
     assert_ok(&build(site.path(), &[]));
@@ -138,10 +146,14 @@ fn the_schema_refuses_urls_check_refuses() {
     ))
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let profile = |url: &str| {
-        serde_json::json!({"name": "X", "kind": "state", "links": {"website": url}})
-    };
-    for bad in ["javascript:alert(1)", "ftp://example.org", "not a url", "//example.org"] {
+    let profile =
+        |url: &str| serde_json::json!({"name": "X", "kind": "state", "links": {"website": url}});
+    for bad in [
+        "javascript:alert(1)",
+        "ftp://example.org",
+        "not a url",
+        "//example.org",
+    ] {
         assert!(!validator.is_valid(&profile(bad)), "schema accepts {bad}");
         let err = check_errors(&[(
             BETA,
@@ -170,7 +182,10 @@ fn control_characters_are_errors_at_their_position() {
         "content/site.yaml",
         "title: Errors\u{b} Test\nbase_url: \"https://example.org/\\u0001\"\n",
     )]);
-    assert!(err.contains("site.yaml:1:13: error: control character U+000B"), "{err}");
+    assert!(
+        err.contains("site.yaml:1:13: error: control character U+000B"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -201,7 +216,10 @@ fn the_feed_and_sitemap_parse_as_xml_whatever_the_text() {
         }
     }
     let page = read(site.path(), "public/sources/first-report.html");
-    assert!(!page.contains('\u{0}') && !page.contains('\u{1b}'), "{page}");
+    assert!(
+        !page.contains('\u{0}') && !page.contains('\u{1b}'),
+        "{page}"
+    );
 }
 
 // Item 6: every error of a file, in the user's words, at the right place.
@@ -253,7 +271,10 @@ fn parser_messages_never_show_rust_internals() {
 #[test]
 fn lines_stay_right_with_cr_line_endings_and_an_unclosed_bracket() {
     let err = check_errors(&[(BETA, "name: Beta State\rkind: state\rcolour: red\r")]);
-    assert!(err.contains("beta-state.yaml:3:1: error: unknown key `colour`"), "{err}");
+    assert!(
+        err.contains("beta-state.yaml:3:1: error: unknown key `colour`"),
+        "{err}"
+    );
     let err = check_errors(&[(
         BETA,
         "name: Beta State\nkind: state\naliases: [Beta, Betania\nsummary: A state.\ncountry: x\n",
@@ -274,7 +295,10 @@ fn aliases_too_short_punctuation_or_invisible_are_refused() {
             BETA,
             &format!("name: Beta State\nkind: state\naliases: [{alias}]\n"),
         )]);
-        assert!(err.contains("beta-state.yaml:3:11: error") && err.contains(expected), "{alias}: {err}");
+        assert!(
+            err.contains("beta-state.yaml:3:11: error") && err.contains(expected),
+            "{alias}: {err}"
+        );
     }
 }
 
@@ -288,7 +312,10 @@ fn names_differing_only_in_unicode_normalization_are_the_same_name() {
     )]);
     assert!(err.contains("listed twice"), "{err}");
     let err = check_errors(&[
-        (BETA, &format!("name: Beta State\nkind: state\naliases: [{nfc}]\n")),
+        (
+            BETA,
+            &format!("name: Beta State\nkind: state\naliases: [{nfc}]\n"),
+        ),
         (
             ALPHA,
             &format!("name: Alpha Group\nkind: organization\naliases: [{nfd}]\n"),
@@ -305,7 +332,9 @@ fn years_in_hex_octal_or_with_underscores_are_refused() {
             &format!("name: Beta State\nkind: state\nfounded: {year}\n"),
         )]);
         assert!(
-            err.contains(&format!("beta-state.yaml:3:10: error: invalid date `{year}`")),
+            err.contains(&format!(
+                "beta-state.yaml:3:10: error: invalid date `{year}`"
+            )),
             "{year}: {err}"
         );
     }
@@ -317,13 +346,19 @@ fn a_relation_and_its_inverse_to_one_actor_are_refused() {
         ALPHA,
         "name: Alpha Group\nkind: organization\nrelations:\n  - type: backed-by\n    target: beta-state\n  - type: backs\n    target: beta-state\n",
     )]);
-    assert!(err.contains("alpha-group.yaml:6:11: error: `backs` to `beta-state` contradicts"), "{err}");
+    assert!(
+        err.contains("alpha-group.yaml:6:11: error: `backs` to `beta-state` contradicts"),
+        "{err}"
+    );
 }
 
 #[test]
 fn country_must_be_a_state_other_than_the_actor() {
     let err = check_errors(&[(BETA, "name: Beta State\nkind: state\ncountry: beta-state\n")]);
-    assert!(err.contains("beta-state.yaml:3:10: error: `country` names the actor itself"), "{err}");
+    assert!(
+        err.contains("beta-state.yaml:3:10: error: `country` names the actor itself"),
+        "{err}"
+    );
     let err = check_errors(&[
         (BETA, "name: Beta Leader\nkind: person\n"),
         (
@@ -331,21 +366,33 @@ fn country_must_be_a_state_other_than_the_actor() {
             "name: Alpha Group\nkind: organization\ncountry: beta-state\n",
         ),
     ]);
-    assert!(err.contains("alpha-group.yaml:3:10: error: `country` names `beta-state`, a person"), "{err}");
+    assert!(
+        err.contains("alpha-group.yaml:3:10: error: `country` names `beta-state`, a person"),
+        "{err}"
+    );
 }
 
 #[test]
 fn dates_must_fit_the_kind() {
     let err = check_errors(&[(BETA, "name: Beta State\nkind: state\nborn: 1948\n")]);
-    assert!(err.contains("beta-state.yaml:3:7: error: `born` is for persons"), "{err}");
+    assert!(
+        err.contains("beta-state.yaml:3:7: error: `born` is for persons"),
+        "{err}"
+    );
     let err = check_errors(&[(BETA, "name: Beta Leader\nkind: person\nfounded: 1948\n")]);
-    assert!(err.contains("beta-state.yaml:3:10: error: `founded` is for organizations"), "{err}");
+    assert!(
+        err.contains("beta-state.yaml:3:10: error: `founded` is for organizations"),
+        "{err}"
+    );
 }
 
 #[test]
 fn an_upper_case_extension_is_an_error_not_ignored() {
     let err = check_errors(&[("content/actors/gamma.YAML", "name: Gamma\nkind: state\n")]);
-    assert!(err.contains("gamma.YAML") && err.contains("rename the file to `gamma.yaml`"), "{err}");
+    assert!(
+        err.contains("gamma.YAML") && err.contains("rename the file to `gamma.yaml`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -383,15 +430,16 @@ fn internal_markdown_links_are_checked_and_rewritten() {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }
     assert!(err.contains("^^^"), "{err}");
-    let site = site_with(&[
-        (
-            "content/articles/second.md",
-            "---\ntitle: Second\n---\nSee [the first](first-report.md#p-2) and [here](#p-1).\n",
-        ),
-    ]);
+    let site = site_with(&[(
+        "content/articles/second.md",
+        "---\ntitle: Second\n---\nSee [the first](first-report.md#p-2) and [here](#p-1).\n",
+    )]);
     assert_ok(&build(site.path(), &[]));
     let page = read(site.path(), "public/sources/second.html");
-    assert!(page.contains("href=\"../sources/first-report.html#p-2\""), "{page}");
+    assert!(
+        page.contains("href=\"../sources/first-report.html#p-2\""),
+        "{page}"
+    );
 }
 
 // Item 8: the swap.

@@ -7,17 +7,20 @@ use proptest::prelude::*;
 
 /// A scheme in random letter case, with random tabs and line breaks inside it.
 fn spelled(scheme: &'static str) -> impl Strategy<Value = String> {
-    proptest::collection::vec((any::<bool>(), prop_oneof![Just(""), Just("\t"), Just("\n")]), scheme.len())
-        .prop_map(move |v| {
-            scheme
-                .chars()
-                .zip(v)
-                .map(|(c, (upper, noise))| {
-                    let c = if upper { c.to_ascii_uppercase() } else { c };
-                    format!("{c}{noise}")
-                })
-                .collect()
-        })
+    proptest::collection::vec(
+        (any::<bool>(), prop_oneof![Just(""), Just("\t"), Just("\n")]),
+        scheme.len(),
+    )
+    .prop_map(move |v| {
+        scheme
+            .chars()
+            .zip(v)
+            .map(|(c, (upper, noise))| {
+                let c = if upper { c.to_ascii_uppercase() } else { c };
+                format!("{c}{noise}")
+            })
+            .collect()
+    })
 }
 
 proptest! {

@@ -91,15 +91,14 @@ pub fn walk(content: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Found> {
                     kind,
                     path: path.to_path_buf(),
                 });
-            } else if let Some(right) = extensions
-                .iter()
-                .find(|e| e.eq_ignore_ascii_case(ext))
-            {
+            } else if let Some(right) = extensions.iter().find(|e| e.eq_ignore_ascii_case(ext)) {
                 // `.YAML` would be ignored silently on one system and read on another.
                 let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
                 errors.push(Diagnostic::file_error(
                     path,
-                    format!("the extension `.{ext}` is not read: rename the file to `{stem}.{right}`"),
+                    format!(
+                        "the extension `.{ext}` is not read: rename the file to `{stem}.{right}`"
+                    ),
                 ));
             }
         }

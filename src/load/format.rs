@@ -214,7 +214,9 @@ impl<'a> Checker<'a> {
                 if !raw.is_empty() && raw != i.to_string() {
                     self.errors.push(self.doc.error_at(
                         spanned,
-                        format!("invalid date `{raw}`: write the year in four digits, such as `{i:04}`"),
+                        format!(
+                            "invalid date `{raw}`: write the year in four digits, such as `{i:04}`"
+                        ),
                     ));
                     return None;
                 }
@@ -442,7 +444,11 @@ impl<'a> Checker<'a> {
             if for_persons != person {
                 let message = format!(
                     "`{key}` is for {}; a {} has `{other}`",
-                    if for_persons { "persons" } else { "organizations, states and coalitions" },
+                    if for_persons {
+                        "persons"
+                    } else {
+                        "organizations, states and coalitions"
+                    },
                     kind.as_str()
                 );
                 self.errors.push(self.doc.error_at(value, message));
@@ -455,7 +461,12 @@ impl<'a> Checker<'a> {
     fn no_relation_and_inverse(&mut self, relations: &[RawRelation]) {
         let parsed: Vec<(RelationType, &str)> = relations
             .iter()
-            .filter_map(|r| Some((RelationType::parse(r.kind.value.trim())?, r.target.value.trim())))
+            .filter_map(|r| {
+                Some((
+                    RelationType::parse(r.kind.value.trim())?,
+                    r.target.value.trim(),
+                ))
+            })
             .collect();
         for (i, r) in relations.iter().enumerate() {
             let Some(kind) = RelationType::parse(r.kind.value.trim()) else {

@@ -158,10 +158,7 @@ fn load_file(content: &Path, found: &Found) -> (Option<Loaded>, Vec<Diagnostic>)
 
 /// The document's value, its problems added to `errors`. A value with problems still
 /// comes back, so that the rest of the file (and the references to it) are checked.
-fn parsed<T: serde::de::DeserializeOwned>(
-    doc: YamlDoc,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<T> {
+fn parsed<T: serde::de::DeserializeOwned>(doc: YamlDoc, errors: &mut Vec<Diagnostic>) -> Option<T> {
     let (value, problems) = doc.parse();
     errors.extend(problems);
     value

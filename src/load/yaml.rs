@@ -159,11 +159,9 @@ fn key_col(line: &str) -> Option<usize> {
     if matches!(first, '#' | '-' | '[' | '{' | '\'' | '"' | ':') || first.is_whitespace() {
         return None;
     }
-    let colon = rest.find(": ").or_else(|| {
-        rest.trim_end()
-            .strip_suffix(':')
-            .map(|k| k.len())
-    })?;
+    let colon = rest
+        .find(": ")
+        .or_else(|| rest.trim_end().strip_suffix(':').map(|k| k.len()))?;
     let key = &rest[..colon];
     (!key.is_empty() && !key.contains([' ', '\t', '#'])).then_some(col)
 }
@@ -354,7 +352,8 @@ fn friendly(raw: &str) -> String {
         return "too many aliases (`*name`) or too deep nesting: the file is refused as a precaution; write the values out".to_string();
     }
     if message.contains("!!binary") || message.contains("tagged scalar") {
-        return "a tagged value (`!!binary`, `!tag`) is not accepted here: write plain text".to_string();
+        return "a tagged value (`!!binary`, `!tag`) is not accepted here: write plain text"
+            .to_string();
     }
     if let Some(rest) = message.strip_prefix("unsupported tag `") {
         let tag = rest.split('`').next().unwrap_or(rest);

@@ -111,10 +111,9 @@ impl Renderer {
         let mut assets: Vec<(String, Vec<u8>)> = Vec::with_capacity(THEME.len() + 1);
         for (name, embedded) in THEME {
             match read_local(site_dir, "theme", name) {
-                Ok(bytes) => assets.push((
-                    name.to_string(),
-                    bytes.unwrap_or_else(|| embedded.to_vec()),
-                )),
+                Ok(bytes) => {
+                    assets.push((name.to_string(), bytes.unwrap_or_else(|| embedded.to_vec())))
+                }
                 Err(e) => errors.push(e),
             }
         }
