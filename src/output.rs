@@ -1,8 +1,8 @@
 //! Write: the site goes to a staging folder beside the output, which replaces it only
 //! once everything is written, so a failed build leaves the previous output untouched.
 //!
-//! Beside an output folder `public/` live only names of our own: `.public.lock` (held while
-//! a build writes, so concurrent builds queue), `.public.new-*` (staging) and `.public.old-*`
+//! While a build writes, it holds a lock on the output's parent folder (so concurrent builds
+//! queue). Beside an output folder `public/` live only names of our own: `.public.new-*` (staging) and `.public.old-*`
 //! (the previous output on its way out). Staging folders left by a killed build are removed
 //! by the next one. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`, so some `public/`
 //! exists at every instant. The output carries a stamp file, [`STAMP`], so that a later
@@ -50,7 +50,7 @@ impl Staging {
         let parent = parent_of(out);
         std::fs::create_dir_all(&parent)?;
         let name = out_name(out);
-        let lock = Lock::take(&parent.join(format!(".{name}.lock")))?;
+        let lock = Lock::take(&parent)?;
         remove_stale(&parent, &name);
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.new-"))
@@ -283,11 +283,8 @@ impl Lock {
     #[cfg(unix)]
     fn take(path: &Path) -> io::Result<Lock> {
         use std::os::unix::io::AsRawFd;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)?;
+        // The output's parent folder itself is locked: no lock file is left behind.
+        let file = File::open(path)?;
         // SAFETY: flock on a file descriptor we own.
         let locked = |flags| unsafe { libc::flock(file.as_raw_fd(), flags) } == 0;
         if !locked(libc::LOCK_EX | libc::LOCK_NB) {
@@ -304,11 +301,7 @@ impl Lock {
 
     #[cfg(not(unix))]
     fn take(path: &Path) -> io::Result<Lock> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)?;
+        let file = File::open(path)?;
         Ok(Lock { _file: file })
     }
 }
@@ -410,7 +403,7 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         beside.sort();
-        assert_eq!(beside, [".public.lock", "public"]);
+        assert_eq!(beside, ["public"]);
     }
 
     #[test]

@@ -451,7 +451,7 @@ fn stale_staging_folders_are_removed_and_none_are_left() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(".public"))
         .collect();
-    assert_eq!(beside, [".public.lock"]);
+    assert!(beside.is_empty(), "{beside:?}");
 }
 
 #[test]

@@ -51,7 +51,8 @@ impl<'a> YamlDoc<'a> {
                 .and_then(|m| m.split('`').next())
             {
                 // A key blanked after an error of its own is not missing a second time.
-                if !blanked.iter().any(|b| b == key) {
+                // After another problem of the file, a missing key may be that problem.
+                if errors.is_empty() && !blanked.iter().any(|b| b == key) {
                     let (line, col) = mapping_start(&yaml, line, col);
                     let len = key_len(&yaml, line, col).unwrap_or(len);
                     errors.push(self.error(line, col, message).with_len(len));
@@ -76,7 +77,11 @@ impl<'a> YamlDoc<'a> {
             match blank_entry(&yaml, line, col) {
                 Some((key, next)) if next != yaml => {
                     blanked.push(key);
-                    yaml = next;
+                    yaml = if next.trim().is_empty() {
+                        "{}".to_string()
+                    } else {
+                        next
+                    };
                 }
                 _ => return (None, errors),
             }
