@@ -43,6 +43,9 @@ pub enum Command {
         /// Absolute URL the site is published at (for the sitemap and feed); overrides site.yaml.
         #[arg(long)]
         base_url: Option<String>,
+        /// Replace the output folder even if dossier did not write it (its files are lost).
+        #[arg(long)]
+        force: bool,
     },
     /// Validate everything `build` validates; write nothing.
     Check {

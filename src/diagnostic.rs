@@ -127,13 +127,15 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Names come from contributors: control characters are shown escaped, never sent
+        // to the terminal (`ESC ]0;` would retitle it).
         write!(
             f,
             "{}:{}:{}: {label}: {}",
-            self.path.display(),
+            crate::text::escape_control(&self.path.display().to_string()),
             self.line,
             self.col,
-            self.message
+            crate::text::escape_control(&self.message)
         )?;
         if !self.source_line.is_empty() {
             let number = self.line.to_string();
@@ -143,7 +145,11 @@ impl fmt::Display for Diagnostic {
             let chars: Vec<char> = self
                 .source_line
                 .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
+                .map(|c| match c {
+                    '\t' => ' ',
+                    c if c.is_control() => '\u{FFFD}',
+                    c => c,
+                })
                 .collect();
             let col = self.col - 1;
             let (from, to) = if chars.len() > MAX_SHOWN {

@@ -7,6 +7,7 @@ pub mod cmd;
 pub mod diagnostic;
 pub mod incremental;
 pub mod init;
+pub mod links;
 pub mod lint;
 pub mod load;
 pub mod model;

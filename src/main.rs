@@ -17,7 +17,8 @@ fn main() -> ExitCode {
             content,
             output,
             base_url,
-        } => cmd::build::run(&content, &output, base_url.as_deref(), console),
+            force,
+        } => cmd::build::run(&content, &output, base_url.as_deref(), force, console),
         Command::Check { content } => cmd::check::run(&content, console),
         Command::Serve {
             content,

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::model::ActorKind;
-use crate::text::slugify;
+use crate::text::{escape_control, slug_is_cut, slugify, MAX_SLUG};
 
 /// A YAML double-quoted string.
 pub fn quoted(text: &str) -> String {
@@ -70,7 +70,8 @@ pub fn create(
     let slug = slugify(name);
     if slug.is_empty() {
         return Err(format!(
-            "`{name}` has no letters or digits to make an id from"
+            "`{}` has no letters or digits to make an id from",
+            escape_control(name)
         ));
     }
     let site_yaml = content.join("site.yaml");
@@ -80,6 +81,11 @@ pub fn create(
              or point at one with --content",
             site_yaml.display()
         ));
+    }
+    if slug_is_cut(name) {
+        eprintln!(
+            "dossier: note: the name is long, so its id (the file name) is cut to at most {MAX_SLUG} characters: {slug}"
+        );
     }
     let dir = content.join(folder);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

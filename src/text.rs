@@ -11,9 +11,31 @@ pub fn is_valid_id(id: &str) -> bool {
         })
 }
 
+/// The longest slug [`slugify`] makes, in characters: file names stay well under the
+/// 255 bytes file systems allow, and URLs stay readable.
+pub const MAX_SLUG: usize = 80;
+
 /// The id a name should have: transliterated to ASCII, lowercased, apostrophes dropped,
-/// every other run of non-alphanumerics turned into one hyphen ("Kata’ib Hezbollah" → "kataib-hezbollah").
+/// every other run of non-alphanumerics turned into one hyphen ("Kata’ib Hezbollah" → "kataib-hezbollah"),
+/// cut to [`MAX_SLUG`] characters at a hyphen where there is one.
 pub fn slugify(name: &str) -> String {
+    let slug = slugify_whole(name);
+    if slug.len() <= MAX_SLUG {
+        return slug;
+    }
+    let cut = &slug[..MAX_SLUG];
+    match cut.rfind('-') {
+        Some(i) if i >= MAX_SLUG / 2 => cut[..i].to_string(),
+        _ => cut.trim_end_matches('-').to_string(),
+    }
+}
+
+/// Whether [`slugify`] had to cut the slug of `name` to [`MAX_SLUG`].
+pub fn slug_is_cut(name: &str) -> bool {
+    slugify_whole(name).len() > MAX_SLUG
+}
+
+fn slugify_whole(name: &str) -> String {
     let ascii = deunicode::deunicode(name);
     let mut slug = String::with_capacity(ascii.len());
     let mut pending_hyphen = false;
@@ -40,28 +62,118 @@ pub enum UrlUse {
     Markdown,
 }
 
+/// What a URL that passed [`classify_url`] points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlKind {
+    /// `http:` or `https:`, in any letter case, with or without `//`: loads from the network.
+    Web,
+    /// `//host/path` (or `\\host`): takes the page's scheme, so it loads from the network too.
+    SchemeRelative,
+    /// `mailto:`.
+    Mailto,
+    /// A path or fragment inside the site.
+    Relative,
+}
+
+impl UrlKind {
+    /// Whether a browser would fetch it from another host.
+    pub fn is_external(self) -> bool {
+        matches!(self, UrlKind::Web | UrlKind::SchemeRelative)
+    }
+}
+
+/// The pattern of a YAML URL field in the JSON Schema: what [`check_url`] accepts with
+/// [`UrlUse::Web`] (an http(s) scheme in any letter case, `://`, a host, no whitespace).
+pub const WEB_URL_PATTERN: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+([/?#][^\s]*)?$";
+
+/// Classifies a URL the way a browser reads it (the WHATWG parser of the `url` crate):
+/// the scheme in any letter case, tabs and line breaks inside it ignored, a scheme-relative
+/// `//host` external. A scheme other than http, https and mailto is an error.
+pub fn classify_url(url: &str) -> Result<UrlKind, String> {
+    // Browsers strip leading and trailing C0 controls and spaces, and drop tabs and line
+    // breaks anywhere ("java\tscript:").
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    match url::Url::parse(&cleaned) {
+        Ok(parsed) => match parsed.scheme() {
+            "http" | "https" => Ok(UrlKind::Web),
+            "mailto" => Ok(UrlKind::Mailto),
+            scheme => Err(format!(
+                "URL scheme `{}:` is not allowed: links may use http, https, mailto or a relative path",
+                escape_control(scheme)
+            )),
+        },
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let slashes = cleaned.chars().take(2).all(|c| c == '/' || c == '\\');
+            if slashes && cleaned.len() >= 2 {
+                Ok(UrlKind::SchemeRelative)
+            } else {
+                Ok(UrlKind::Relative)
+            }
+        }
+        Err(e) => match url_scheme(&cleaned).map(str::to_ascii_lowercase) {
+            Some(s) if s == "http" || s == "https" => Err(format!(
+                "`{}` is not a valid URL: {e}",
+                escape_control(url)
+            )),
+            Some(s) => Err(format!(
+                "URL scheme `{}:` is not allowed: links may use http, https, mailto or a relative path",
+                escape_control(&s)
+            )),
+            None => Err(format!("`{}` is not a valid URL: {e}", escape_control(url))),
+        },
+    }
+}
+
 /// Checks a URL against the allow-list; the error says what is wrong.
 pub fn check_url(url: &str, usage: UrlUse) -> Result<(), String> {
-    // Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .collect();
-    let scheme = url_scheme(&cleaned).map(|s| s.to_ascii_lowercase());
-    match (usage, scheme.as_deref()) {
-        (_, Some("http" | "https")) => Ok(()),
-        (UrlUse::Markdown, Some("mailto")) => Ok(()),
-        (UrlUse::Markdown, None) => Ok(()),
-        (UrlUse::Web, None) => Err(format!(
-            "`{url}` is not an absolute URL: write it with http:// or https://"
-        )),
-        (UrlUse::Web, Some(s)) => Err(format!(
-            "URL scheme `{s}:` is not allowed here: use http or https"
-        )),
-        (UrlUse::Markdown, Some(s)) => Err(format!(
-            "URL scheme `{s}:` is not allowed: links may use http, https, mailto or a relative path"
-        )),
+    let kind = classify_url(url);
+    match usage {
+        UrlUse::Markdown => kind.map(|_| ()),
+        UrlUse::Web => {
+            let shown = escape_control(url);
+            match kind {
+                Ok(UrlKind::Web) if is_plain_web_url(url) => Ok(()),
+                Ok(UrlKind::Web) => Err(format!(
+                    "`{shown}` is not a plain absolute URL: write it as http(s)://host/path, without spaces"
+                )),
+                Ok(UrlKind::SchemeRelative | UrlKind::Relative) => Err(format!(
+                    "`{shown}` is not an absolute URL: write it with http:// or https://"
+                )),
+                Ok(UrlKind::Mailto) => Err(
+                    "URL scheme `mailto:` is not allowed here: use http or https".to_string(),
+                ),
+                Err(e) if e.starts_with("URL scheme") => {
+                    let scheme = url_scheme(url.trim()).unwrap_or_default().to_ascii_lowercase();
+                    Err(format!(
+                        "URL scheme `{}:` is not allowed here: use http or https",
+                        escape_control(&scheme)
+                    ))
+                }
+                Err(e) => Err(e),
+            }
+        }
     }
+}
+
+/// [`WEB_URL_PATTERN`] by hand: `http(s)://`, a host without `@`, no whitespace or controls.
+fn is_plain_web_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return false;
+    };
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host = &rest[..host_end];
+    !host.is_empty()
+        && !host.contains('@')
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The scheme of a URL (`javascript` in `javascript:alert(1)`), if it has one.
@@ -75,6 +187,29 @@ fn url_scheme(url: &str) -> Option<&str> {
     .then_some(scheme)
 }
 
+/// Characters that no content may hold: C0 controls but tab, line feed and carriage
+/// return, and the noncharacters U+FFFE and U+FFFF (none of them may appear in XML).
+pub fn is_forbidden_char(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+}
+
+/// Text with every control character shown as an escape (`\u{1b}`), for a terminal: a name
+/// holding `ESC ]0;` must not retitle it.
+pub fn escape_control(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() || is_forbidden_char(c)) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() || is_forbidden_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Escapes text for HTML content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
@@ -85,6 +220,8 @@ pub fn escape_html(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Not allowed in XML (the feed, the sitemap) nor sensible in HTML.
+            c if is_forbidden_char(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

@@ -12,7 +12,7 @@ use super::{count, fail_with, print_diagnostics, report, Console};
 use crate::cli::ContentArgs;
 use crate::diagnostic::Diagnostic;
 use crate::pipeline;
-use crate::write::{self, Staging};
+use crate::write::{self, Staging, Swap};
 
 /// Sites with at least this many files show a progress bar (on a terminal).
 const PROGRESS_THRESHOLD: usize = 200;
@@ -21,10 +21,11 @@ pub fn run(
     args: &ContentArgs,
     out_dir: &Path,
     base_url: Option<&str>,
+    force: bool,
     console: Console,
 ) -> ExitCode {
     let started = Instant::now();
-    if let Err(message) = write::check_output_dir(out_dir, &args.content) {
+    if let Err(message) = write::check_output_dir(out_dir, &args.content, force) {
         return fail_with(&message);
     }
     let (mut checked, renderer) = match pipeline::prepare(&args.content, base_url) {
@@ -60,8 +61,10 @@ pub fn run(
     }
     checked.timings.push(("render", rendering.elapsed()));
     let swapping = Instant::now();
-    if let Err(e) = staging.commit() {
-        return fail_with(&format!("cannot write {}: {e}", out_dir.display()));
+    match staging.commit() {
+        Ok(Swap::Renamed) => {}
+        Ok(Swap::InPlace(note)) => eprintln!("dossier: note: {note}"),
+        Err(e) => return fail_with(&format!("cannot write {}: {e}", out_dir.display())),
     }
     checked.timings.push(("swap", swapping.elapsed()));
     console.timings(&checked.timings);

@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::diagnostic::{line_col, Diagnostic};
+use crate::text::is_forbidden_char;
 
 /// What a file of the content folder is, by where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,6 +91,15 @@ pub fn walk(content: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Found> {
                     kind,
                     path: path.to_path_buf(),
                 });
+            } else if let Some(right) = extensions.iter().find(|e| e.eq_ignore_ascii_case(ext)) {
+                // `.YAML` would be ignored silently on one system and read on another.
+                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                errors.push(Diagnostic::file_error(
+                    path,
+                    format!(
+                        "the extension `.{ext}` is not read: rename the file to `{stem}.{right}`"
+                    ),
+                ));
             }
         }
     }
@@ -123,8 +135,61 @@ fn check_inside(path: &Path, root: &Path, errors: &mut Vec<Diagnostic>) -> bool 
     }
 }
 
-/// Reads a file as UTF-8 text, without its BOM. Invalid UTF-8 is an error at its line and column.
+/// Reads a file as UTF-8 text, without its BOM, in Unicode NFC (so that a name typed with
+/// decomposed accents matches the same name typed precomposed), with lone carriage returns
+/// (old Mac line endings) read as line feeds, so that lines are counted as editors count
+/// them. Invalid UTF-8 is an error at its line and column.
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let text = read_utf8(path)?;
+    let text = if text.contains('\r') {
+        lone_cr_to_lf(&text)
+    } else {
+        text
+    };
+    Ok(match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
+    })
+}
+
+/// `\r` not followed by `\n` becomes `\n` (same length, so offsets stay put).
+fn lone_cr_to_lf(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Every character no content may hold (see [`is_forbidden_char`]), each an error at its
+/// line and column: they would break the feed and the sitemap, and a NUL has no place in a page.
+pub fn forbidden_chars(path: &Path, text: &str) -> Vec<Diagnostic> {
+    const MAX_REPORTED: usize = 20;
+    text.char_indices()
+        .filter(|(_, c)| is_forbidden_char(*c))
+        .take(MAX_REPORTED)
+        .map(|(offset, c)| {
+            let (line, col) = line_col(text, offset);
+            Diagnostic::error(
+                path,
+                text,
+                line,
+                col,
+                format!(
+                    "control character U+{:04X} is not allowed in content: delete it",
+                    c as u32
+                ),
+            )
+        })
+        .collect()
+}
+
+fn read_utf8(path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}")))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);

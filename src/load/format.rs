@@ -10,7 +10,15 @@ use crate::model::{
     Actor, ActorKind, Links, Located, Outlet, PartialDate, Relation, RelationType, SiteConfig,
     Source,
 };
-use crate::text::{check_url, UrlUse};
+use crate::text::{check_url, is_forbidden_char, UrlUse, WEB_URL_PATTERN};
+
+/// Characters that show nothing: zero-width spaces and joiners, the word joiner, the BOM.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{202A}'..='\u{202E}'
+    )
+}
 
 /// A date as written: `2023`, `2023-10` or `2023-10-07` (YAML may read the first as a number).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -34,10 +42,10 @@ pub struct RawSite {
     /// One sentence: what the site is.
     description: Option<String>,
     /// Absolute http(s) URL the site is published at; used only for the sitemap, feed and canonical links.
-    #[schemars(with = "Option<String>", url)]
+    #[schemars(with = "Option<String>", regex(pattern = WEB_URL_PATTERN))]
     base_url: Option<Spanned<String>>,
     /// The repository, for "Edit this profile" links (e.g. https://github.com/owner/repo).
-    #[schemars(with = "Option<String>", url)]
+    #[schemars(with = "Option<String>", regex(pattern = WEB_URL_PATTERN))]
     repo_url: Option<Spanned<String>>,
     /// Language code of the pages (default en).
     language: Option<String>,
@@ -61,7 +69,7 @@ pub struct RawFrontMatter {
     #[schemars(with = "Option<String>")]
     outlet: Option<Spanned<String>>,
     /// The original, http(s) only.
-    #[schemars(with = "Option<String>", url)]
+    #[schemars(with = "Option<String>", regex(pattern = WEB_URL_PATTERN))]
     url: Option<Spanned<String>>,
     /// Who wrote it.
     author: Option<String>,
@@ -161,10 +169,10 @@ pub struct RawLinks {
     #[schemars(with = "Option<String>", regex(pattern = r"^Q[0-9]+$"))]
     wikidata: Option<Spanned<String>>,
     /// The English Wikipedia article, https.
-    #[schemars(with = "Option<String>", url)]
+    #[schemars(with = "Option<String>", regex(pattern = WEB_URL_PATTERN))]
     wikipedia: Option<Spanned<String>>,
     /// The official website, http(s).
-    #[schemars(with = "Option<String>", url)]
+    #[schemars(with = "Option<String>", regex(pattern = WEB_URL_PATTERN))]
     website: Option<Spanned<String>>,
 }
 
@@ -176,7 +184,7 @@ pub struct RawOutlet {
     /// The outlet's name.
     name: String,
     /// Its website, http(s).
-    #[schemars(with = "Option<String>", url)]
+    #[schemars(with = "Option<String>", regex(pattern = WEB_URL_PATTERN))]
     url: Option<Spanned<String>>,
     /// An actor id.
     #[schemars(with = "Option<String>")]
@@ -203,7 +211,20 @@ impl<'a> Checker<'a> {
     fn date(&mut self, value: &Option<Spanned<DateScalar>>) -> Option<PartialDate> {
         let spanned = value.as_ref()?;
         let text = match &spanned.value {
-            DateScalar::Int(i) => i.to_string(),
+            DateScalar::Int(i) => {
+                // YAML reads `0x7E7`, `0o3700` and `2_023` as 2023; a year is written in digits.
+                let raw = self.doc.raw_scalar(spanned).unwrap_or_default();
+                if !raw.is_empty() && raw != i.to_string() {
+                    self.errors.push(self.doc.error_at(
+                        spanned,
+                        format!(
+                            "invalid date `{raw}`: write the year in four digits, such as `{i:04}`"
+                        ),
+                    ));
+                    return None;
+                }
+                i.to_string()
+            }
             DateScalar::Text(t) => t.clone(),
         };
         let date = PartialDate::parse(text.trim());
@@ -249,6 +270,16 @@ impl<'a> Checker<'a> {
                 self.doc
                     .error_at(spanned, format!("{what} must not be empty")),
             );
+        }
+        // A YAML escape (`"\e"`, `"\u0000"`) can write what the file may not hold.
+        if let Some(c) = spanned.value.chars().find(|&c| is_forbidden_char(c)) {
+            self.errors.push(self.doc.error_at(
+                spanned,
+                format!(
+                    "{what} holds the control character U+{:04X}: delete it",
+                    c as u32
+                ),
+            ));
         }
         let mut located = self.doc.located(spanned);
         located.value = located.value.trim().to_string();
@@ -305,6 +336,14 @@ impl<'a> Checker<'a> {
             ));
             ActorKind::Organization
         });
+        self.dates_fit_kind(&raw, kind);
+        self.no_relation_and_inverse(&raw.relations);
+        if let Some(country) = raw.country.as_ref().filter(|c| c.value.trim() == id) {
+            self.errors.push(self.doc.error_at(
+                country,
+                "`country` names the actor itself: it is the id of the state the actor belongs to",
+            ));
+        }
         let relations = raw
             .relations
             .iter()
@@ -329,15 +368,30 @@ impl<'a> Checker<'a> {
                 website: self.web_url(&l.website),
             }
         });
+        let name = self.non_empty(&raw.name, "`name`");
+        self.matchable(&raw.name, "the name");
+        let mut seen: Vec<String> = vec![name.value.clone()];
+        let mut aliases = Vec::with_capacity(raw.aliases.len());
+        for a in &raw.aliases {
+            let alias = self.non_empty(a, "an alias");
+            self.matchable(a, "an alias");
+            if seen.contains(&alias.value) {
+                self.errors.push(self.doc.error_at(
+                    a,
+                    format!(
+                        "`{}` is listed twice (the name and aliases are compared in Unicode NFC form)",
+                        alias.value
+                    ),
+                ));
+            }
+            seen.push(alias.value.clone());
+            aliases.push(alias);
+        }
         Actor {
             id,
-            name: self.non_empty(&raw.name, "`name`"),
+            name,
             kind,
-            aliases: raw
-                .aliases
-                .iter()
-                .map(|a| self.non_empty(a, "an alias"))
-                .collect(),
+            aliases,
             summary: raw.summary,
             description: raw.description.as_ref().map(|d| self.doc.located(d)),
             founded: self.date(&raw.founded),
@@ -354,6 +408,95 @@ impl<'a> Checker<'a> {
             links: links.unwrap_or_default(),
             sources: self.ids(&raw.sources),
             file: Default::default(),
+        }
+    }
+
+    /// A name or alias is matched in article text: it needs two letters or digits (`a`
+    /// would link every article), and no invisible characters (a zero-width space
+    /// would make it match nothing, or a different word than it shows).
+    fn matchable(&mut self, spanned: &Spanned<String>, what: &str) {
+        let value = spanned.value.trim();
+        if value.is_empty() {
+            return;
+        }
+        if let Some(c) = value.chars().find(|&c| is_invisible(c)) {
+            self.errors.push(self.doc.error_at(
+                spanned,
+                format!(
+                    "{what} holds an invisible character (U+{:04X}): delete it",
+                    c as u32
+                ),
+            ));
+        } else if value.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            self.errors.push(self.doc.error_at(
+                spanned,
+                format!(
+                    "{what} `{value}` is too short to match in articles: it needs at least two letters or digits"
+                ),
+            ));
+        }
+    }
+
+    /// `born`/`died` belong to persons, `founded`/`dissolved` to the others.
+    fn dates_fit_kind(&mut self, raw: &RawActor, kind: ActorKind) {
+        let person = kind == ActorKind::Person;
+        let fields = [
+            ("born", &raw.born, true, "founded"),
+            ("died", &raw.died, true, "dissolved"),
+            ("founded", &raw.founded, false, "born"),
+            ("dissolved", &raw.dissolved, false, "died"),
+        ];
+        for (key, value, for_persons, other) in fields {
+            let Some(value) = value else { continue };
+            if for_persons != person {
+                let message = format!(
+                    "`{key}` is for {}; a {} has `{other}`",
+                    if for_persons {
+                        "persons"
+                    } else {
+                        "organizations, states and coalitions"
+                    },
+                    kind.as_str()
+                );
+                self.errors.push(self.doc.error_at(value, message));
+            }
+        }
+    }
+
+    /// One profile may not declare a relation and its inverse to the same actor
+    /// (`backs: x` and `backed-by: x`): one of them is a mistake.
+    fn no_relation_and_inverse(&mut self, relations: &[RawRelation]) {
+        let parsed: Vec<(RelationType, &str)> = relations
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    RelationType::parse(r.kind.value.trim())?,
+                    r.target.value.trim(),
+                ))
+            })
+            .collect();
+        for (i, r) in relations.iter().enumerate() {
+            let Some(kind) = RelationType::parse(r.kind.value.trim()) else {
+                continue;
+            };
+            let inverse = kind.inverse();
+            if inverse == kind {
+                continue;
+            }
+            let target = r.target.value.trim();
+            if parsed[..i.min(parsed.len())]
+                .iter()
+                .any(|&(k, t)| k == inverse && t == target)
+            {
+                self.errors.push(self.doc.error_at(
+                    &r.kind,
+                    format!(
+                        "`{}` to `{target}` contradicts the `{}` to `{target}` above: keep the one that is true",
+                        kind.as_str(),
+                        inverse.as_str()
+                    ),
+                ));
+            }
         }
     }
 

@@ -173,7 +173,10 @@ pub fn load_cached(content: &Path, cache: &mut Cache) -> (Site, Vec<Diagnostic>)
 fn load_file(content: &Path, found: &Found, text: &str) -> (Option<Loaded>, Vec<Diagnostic>) {
     let path = found.path.as_path();
     let text = text.to_string();
-    let mut errors = Vec::new();
+    let mut errors = files::forbidden_chars(path, &text);
+    if !errors.is_empty() {
+        return (None, errors);
+    }
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -219,32 +222,34 @@ fn load_file(content: &Path, found: &Found, text: &str) -> (Option<Loaded>, Vec<
     };
     let mut checker = Checker::new(doc);
     let loaded = match found.kind {
-        FileKind::Site => doc.parse().map(|raw| Loaded::Site(checker.site(raw))),
-        FileKind::Article => doc.parse().map(|raw| {
+        FileKind::Site => parsed(doc, &mut errors).map(|raw| Loaded::Site(checker.site(raw))),
+        FileKind::Article => parsed(doc, &mut errors).map(|raw| {
             let mut source = checker.source(raw, id);
             source.body_offset = body_offset;
             source.file = file;
             Loaded::Article(source)
         }),
-        FileKind::Actor => doc.parse().map(|raw| {
+        FileKind::Actor => parsed(doc, &mut errors).map(|raw| {
             let mut actor = checker.actor(raw, id);
             actor.file = file;
             Loaded::Actor(actor)
         }),
-        FileKind::Outlet => doc.parse().map(|raw| {
+        FileKind::Outlet => parsed(doc, &mut errors).map(|raw| {
             let mut outlet = checker.outlet(raw, id);
             outlet.file = file;
             Loaded::Outlet(outlet)
         }),
     };
     errors.extend(checker.errors);
-    match loaded {
-        Ok(loaded) => (Some(loaded), errors),
-        Err(e) => {
-            errors.push(e);
-            (None, errors)
-        }
-    }
+    (loaded, errors)
+}
+
+/// The document's value, its problems added to `errors`. A value with problems still
+/// comes back, so that the rest of the file (and the references to it) are checked.
+fn parsed<T: serde::de::DeserializeOwned>(doc: YamlDoc, errors: &mut Vec<Diagnostic>) -> Option<T> {
+    let (value, problems) = doc.parse();
+    errors.extend(problems);
+    value
 }
 
 /// The path as a contributor sees it in the repository: `content/actors/hamas.yaml`.

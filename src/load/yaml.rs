@@ -18,15 +18,25 @@ pub struct YamlDoc<'a> {
 }
 
 impl<'a> YamlDoc<'a> {
-    /// Deserializes the document; a failure becomes one diagnostic with a helpful message.
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+    /// Deserializes the document, reporting every problem of it rather than the first:
+    /// after a problem with one entry (an unknown key, a value of the wrong type), that
+    /// entry is blanked out and the document read again. The value comes back when the
+    /// rest of the document reads; the problems come back either way.
+    pub fn parse<T: DeserializeOwned>(&self) -> (Option<T>, Vec<Diagnostic>) {
         // An empty document is an empty mapping, so that "missing key" is what the user hears.
-        let yaml = if self.yaml.trim().is_empty() {
-            "{}"
+        let mut yaml = if self.yaml.trim().is_empty() {
+            "{}".to_string()
         } else {
-            self.yaml
+            self.yaml.to_string()
         };
-        serde_saphyr::from_str(yaml).map_err(|e| {
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        let mut blanked: Vec<String> = Vec::new();
+        for _ in 0..MAX_ROUNDS {
+            let e = match serde_saphyr::from_str::<T>(&yaml) {
+                Ok(value) => return (Some(value), errors),
+                Err(e) => e,
+            };
+            let raw = e.without_snippet().to_string();
             let (line, col, len) = match e.location() {
                 Some(loc) if loc != Location::UNKNOWN => (
                     loc.line() as usize,
@@ -35,24 +45,48 @@ impl<'a> YamlDoc<'a> {
                 ),
                 _ => (1, 1, 1),
             };
-            let message = friendly(&e.without_snippet().to_string());
-            // serde reports a missing key where the mapping ends; point where it starts.
-            let (line, col, len) = if message.starts_with("missing required key") {
-                let (line, col) = mapping_start(yaml, line, col);
-                (line, col, key_len(yaml, line, col).unwrap_or(len))
-            } else {
-                (line, col, len)
+            let message = friendly(&raw);
+            if let Some(key) = message
+                .strip_prefix("missing required key `")
+                .and_then(|m| m.split('`').next())
+            {
+                // A key blanked after an error of its own is not missing a second time.
+                // After another problem of the file, a missing key may be that problem.
+                if errors.is_empty() && !blanked.iter().any(|b| b == key) {
+                    let (line, col) = mapping_start(&yaml, line, col);
+                    let len = key_len(&yaml, line, col).unwrap_or(len);
+                    errors.push(self.error(line, col, message).with_len(len));
+                }
+                return (None, errors);
+            }
+            let (line, col, len) = match unclosed_bracket(&yaml, &raw, line) {
+                Some((line, col)) => (line, col, 1),
+                None => (line, col, len),
             };
-            let len = if let Some(key) = message
+            let len = match message
                 .strip_prefix("unknown key `")
                 .and_then(|m| m.split('`').next())
             {
-                key.chars().count()
-            } else {
-                len
+                Some(key) => key.chars().count(),
+                None => len,
             };
-            self.error(line, col, message).with_len(len)
-        })
+            errors.push(self.error(line, col, message).with_len(len));
+            if !is_entry_error(&raw) {
+                return (None, errors);
+            }
+            match blank_entry(&yaml, line, col) {
+                Some((key, next)) if next != yaml => {
+                    blanked.push(key);
+                    yaml = if next.trim().is_empty() {
+                        "{}".to_string()
+                    } else {
+                        next
+                    };
+                }
+                _ => return (None, errors),
+            }
+        }
+        (None, errors)
     }
 
     /// An error at a line and column of the YAML document.
@@ -67,6 +101,15 @@ impl<'a> YamlDoc<'a> {
             .with_len(loc.span().len() as usize)
     }
 
+    /// The text a scalar is written with in the file (`0x7E7` where the value is 2023),
+    /// quotes included; `None` when the parser did not record where it is.
+    pub fn raw_scalar<T>(&self, spanned: &Spanned<T>) -> Option<&'a str> {
+        let span = spanned.referenced.span();
+        let start = usize::try_from(span.byte_offset()?).ok()?;
+        let len = usize::try_from(span.byte_len()?).ok()?;
+        self.yaml.get(start..start + len).map(str::trim)
+    }
+
     /// A spanned value as model data, its position counted in the file.
     pub fn located<T: Clone>(&self, spanned: &Spanned<T>) -> Located<T> {
         Located::new(
@@ -75,6 +118,142 @@ impl<'a> YamlDoc<'a> {
             spanned.referenced.column() as usize,
         )
     }
+}
+
+/// How many problems of one file are reported at most (each costs one more parse).
+const MAX_ROUNDS: usize = 50;
+
+/// Whether a parse error is about one entry's value or key (the rest of the document can
+/// still be read once that entry is blanked), rather than about the YAML syntax.
+fn is_entry_error(raw: &str) -> bool {
+    [
+        "unknown field",
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "did not match any variant",
+        "cannot deserialize",
+        "duplicate mapping key",
+        "!!binary",
+        "unsupported tag",
+        "invalid ",
+    ]
+    .iter()
+    .any(|p| raw.starts_with(p))
+        && !raw.starts_with("invalid UTF")
+}
+
+/// A block-mapping key's 1-based column on `line`, if the line holds `key:` (after
+/// indentation and any `- ` list markers).
+fn key_col(line: &str) -> Option<usize> {
+    let mut rest = line;
+    let mut col = 1;
+    loop {
+        let trimmed = rest.trim_start_matches(' ');
+        col += rest.len() - trimmed.len();
+        rest = trimmed;
+        match rest.strip_prefix("- ") {
+            Some(after) => {
+                col += 2;
+                rest = after;
+            }
+            None => break,
+        }
+    }
+    let first = rest.chars().next()?;
+    if matches!(first, '#' | '-' | '[' | '{' | '\'' | '"' | ':') || first.is_whitespace() {
+        return None;
+    }
+    let colon = rest
+        .find(": ")
+        .or_else(|| rest.trim_end().strip_suffix(':').map(|k| k.len()))?;
+    let key = &rest[..colon];
+    (!key.is_empty() && !key.contains([' ', '\t', '#'])).then_some(col)
+}
+
+/// The document with the entry that holds `line`:`col` replaced by spaces, and that
+/// entry's key: the key on that line (at or before the column), else the nearest key
+/// above it that is less indented. Lines and columns of the rest stay where they were.
+fn blank_entry(yaml: &str, line: usize, col: usize) -> Option<(String, String)> {
+    let lines: Vec<&str> = yaml.split_inclusive('\n').collect();
+    let indent = |text: &str| text.len() - text.trim_start_matches(' ').len();
+    let error_indent = indent(lines.get(line.checked_sub(1)?)?);
+    let mut at = line;
+    let key_at = loop {
+        let text = lines.get(at - 1)?;
+        match key_col(text) {
+            Some(kc) if at == line && kc <= col => break kc,
+            Some(kc) if at < line && kc <= error_indent => break kc,
+            _ if at == 1 => return None,
+            _ => at -= 1,
+        }
+    };
+    let key_text = lines[at - 1];
+    let key_start = key_text.char_indices().nth(key_at - 1)?.0;
+    let key = key_text[key_start..]
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let blank = |text: &str| -> String {
+        let body = text.trim_end_matches(['\n', '\r']);
+        // One space a byte: the byte offsets of the rest of the document stay put.
+        format!("{}{}", " ".repeat(body.len()), &text[body.len()..])
+    };
+    // A key with no value on its line may hold a list at its own indentation.
+    let value_on_line = key_text[key_start..]
+        .split_once(':')
+        .is_some_and(|(_, v)| !v.trim().is_empty() && !v.trim().starts_with('#'));
+    let mut out: String = lines[..at - 1].concat();
+    out.push_str(&key_text[..key_start]);
+    out.push_str(&blank(&key_text[key_start..]));
+    let mut inside = true;
+    for text in &lines[at..] {
+        let content = text.trim();
+        let item = !value_on_line
+            && indent(text) + 1 == key_at
+            && (content.starts_with("- ") || content == "-");
+        inside = inside
+            && (content.is_empty() || content.starts_with('#') || indent(text) >= key_at || item);
+        if inside {
+            out.push_str(&blank(text));
+        } else {
+            out.push_str(text);
+        }
+    }
+    Some((key, out))
+}
+
+/// For an error about an unclosed flow sequence or mapping, the line and column of the
+/// `[` or `{` left open (the parser reports where it gave up, often the end of the file).
+fn unclosed_bracket(yaml: &str, raw: &str, line: usize) -> Option<(usize, usize)> {
+    let about_flow = ["flow sequence", "flow mapping", "',' or ']'", "',' or '}'"]
+        .iter()
+        .any(|p| raw.contains(p));
+    if !about_flow {
+        return None;
+    }
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut quote: Option<char> = None;
+    for (n, text) in yaml.lines().enumerate().take(line) {
+        let mut col = 0;
+        for c in text.chars() {
+            col += 1;
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => open.push((n + 1, col)),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        quote = None;
+    }
+    open.first().copied()
 }
 
 /// The first key of the block mapping whose key at `line`:`col` (1-based) is given:
@@ -130,7 +309,8 @@ fn key_len(yaml: &str, line: usize, col: usize) -> Option<usize> {
     (!key.is_empty()).then(|| key.chars().count())
 }
 
-/// Rewrites serde's messages into the words a content author uses.
+/// Rewrites the parser's and serde's messages into the words a content author uses:
+/// never a Rust type or an option of the parser.
 fn friendly(raw: &str) -> String {
     let message = match raw.rfind(" at line ") {
         Some(i) => &raw[..i],
@@ -157,11 +337,69 @@ fn friendly(raw: &str) -> String {
         let key = rest.split(", set ").next().unwrap_or(rest);
         return format!("duplicate key `{key}`: each key may appear once");
     }
+    if message.starts_with("duplicate mapping key") {
+        return "duplicate key: each key may appear once".to_string();
+    }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
         return format!("missing required key `{key}`");
     }
+    if message.contains("untagged enum DateScalar") {
+        return "expected a date: YYYY, YYYY-MM or YYYY-MM-DD".to_string();
+    }
+    if message.starts_with("cannot deserialize null into string") {
+        return "this value is empty: write a text here, or remove the key".to_string();
+    }
+    if message.starts_with("multiple YAML documents") {
+        return "a second YAML document starts here (`---`): a file holds one document".to_string();
+    }
+    if message.starts_with("budget breached") || message.starts_with("alias ") {
+        return "too many aliases (`*name`) or too deep nesting: the file is refused as a precaution; write the values out".to_string();
+    }
+    if message.contains("!!binary") || message.contains("tagged scalar") {
+        return "a tagged value (`!!binary`, `!tag`) is not accepted here: write plain text"
+            .to_string();
+    }
+    if let Some(rest) = message.strip_prefix("unsupported tag `") {
+        let tag = rest.split('`').next().unwrap_or(rest);
+        return format!("the tag `{tag}` is not accepted: write a plain value");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return format!(
+                "expected {}, found {}",
+                plain_type(expected),
+                plain_type(found)
+            );
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid length ") {
+        if let Some((_, expected)) = rest.split_once(", expected ") {
+            return format!("expected {}", plain_type(expected));
+        }
+    }
     message.to_string()
+}
+
+/// serde's names of kinds of values, as a YAML author says them.
+fn plain_type(what: &str) -> String {
+    let what = what.trim();
+    let plain = match what {
+        "a sequence" | "sequence" => "a list",
+        "a map" | "map" | "mapping" | "a mapping" => "a mapping (`key: value` lines)",
+        "a string" | "string" => "a text",
+        "unit value" | "null" => "an empty value",
+        "a boolean" | "boolean" => "true or false",
+        "i64" | "u64" | "i32" | "u32" | "an integer" => "a whole number",
+        "floating point" | "f64" => "a number",
+        _ if what.starts_with("struct ") => "a mapping (`key: value` lines)",
+        _ if what.starts_with("a sequence") || what.starts_with("sequence") => "a list",
+        _ if what.starts_with("string ") || what.starts_with("a string ") => "a text",
+        _ if what.starts_with("integer ") => "a number",
+        _ if what.starts_with("boolean ") => "true or false",
+        _ => what,
+    };
+    plain.to_string()
 }
 
 #[cfg(test)]

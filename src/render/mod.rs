@@ -48,6 +48,35 @@ const THEME: &[(&str, &[u8])] = embedded!("theme": "style.css", "search.js", "fa
 /// How many sources and actors the front page lists.
 const FRONT_PAGE_ITEMS: usize = 10;
 
+/// The site's own `<folder>/<name>` (a template or theme file), if there is one. The
+/// content folder's rule holds here too: a file whose real location is outside that
+/// folder (a symbolic link to `/etc/passwd`) is an error, never published.
+fn read_local(site_dir: &Path, folder: &str, name: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
+    let dir = site_dir.join(folder);
+    let path = dir.join(name);
+    if path.symlink_metadata().is_err() {
+        return Ok(None);
+    }
+    let inside = match (dir.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(real)) => real.starts_with(&root) && real.is_file(),
+        _ => false,
+    };
+    if !inside {
+        let target = std::fs::read_link(&path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        return Err(Diagnostic::file_error(
+            &path,
+            format!(
+                "this {folder} file is a link to a file outside {folder}/ ({target}), or not a regular file: only files inside the folder are read"
+            ),
+        ));
+    }
+    std::fs::read(&path)
+        .map(Some)
+        .map_err(|e| Diagnostic::file_error(&path, format!("cannot read: {e}")))
+}
+
 /// Templates and assets, ready to render any number of sites.
 pub struct Renderer {
     tera: Tera,
@@ -64,10 +93,11 @@ impl Renderer {
         let mut sources = Vec::new();
         for (name, embedded) in TEMPLATES {
             let local = site_dir.join("templates").join(name);
-            let text = match std::fs::read(&local) {
-                Ok(bytes) => String::from_utf8(bytes)
+            let text = match read_local(site_dir, "templates", name) {
+                Ok(Some(bytes)) => String::from_utf8(bytes)
                     .map_err(|_| Diagnostic::file_error(&local, "invalid UTF-8")),
-                Err(_) => Ok(String::from_utf8_lossy(embedded).into_owned()),
+                Ok(None) => Ok(String::from_utf8_lossy(embedded).into_owned()),
+                Err(e) => Err(e),
             };
             match text {
                 Ok(text) => sources.push((name.to_string(), text)),
@@ -85,16 +115,15 @@ impl Renderer {
                 error_chain(&e),
             ));
         }
-        let assets: Vec<(String, Vec<u8>)> = THEME
-            .iter()
-            .map(|(name, embedded)| {
-                let local = site_dir.join("theme").join(name);
-                (
-                    name.to_string(),
-                    std::fs::read(local).unwrap_or_else(|_| embedded.to_vec()),
-                )
-            })
-            .collect();
+        let mut assets: Vec<(String, Vec<u8>)> = Vec::with_capacity(THEME.len() + 1);
+        for (name, embedded) in THEME {
+            match read_local(site_dir, "theme", name) {
+                Ok(bytes) => {
+                    assets.push((name.to_string(), bytes.unwrap_or_else(|| embedded.to_vec())))
+                }
+                Err(e) => errors.push(e),
+            }
+        }
         std::hash::Hash::hash(&assets, &mut hasher);
         let fingerprint = std::hash::Hasher::finish(&hasher);
         if errors.is_empty() {

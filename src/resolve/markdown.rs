@@ -7,7 +7,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::mentions::Matcher;
 use crate::model::ActorIx;
-use crate::text::{check_url, escape_html, UrlUse};
+use crate::text::{check_url, classify_url, escape_html, UrlKind, UrlUse};
 
 /// What the renderer needs to know about actors.
 pub struct Linker<'a> {
@@ -20,6 +20,8 @@ pub struct Linker<'a> {
     pub unloaded: &'a BTreeSet<String>,
     /// Prepended to `<id>.html` in links to actor pages ("../actors/" from a source page).
     pub href_prefix: &'a str,
+    /// Source ids, for internal links such as `[x](other-article.md)`.
+    pub sources: &'a HashMap<&'a str, usize>,
 }
 
 impl Linker<'_> {
@@ -116,6 +118,7 @@ pub fn render(markdown: &str, linker: &Linker, anchors: bool) -> Rendered {
     while !r.blocks.is_empty() {
         r.close_block();
     }
+    r.check_internal_links();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
     Rendered {
@@ -227,6 +230,8 @@ struct Renderer<'a, 'l> {
     sentences: u32,
     /// Where the event being handled starts in the Markdown.
     offset: usize,
+    /// Internal links to check once the paragraphs are counted: index in `out`, byte range.
+    internal: Vec<(usize, std::ops::Range<usize>)>,
 }
 
 impl<'a, 'l> Renderer<'a, 'l> {
@@ -414,6 +419,7 @@ impl<'a, 'l> Renderer<'a, 'l> {
                 id,
             } => {
                 let dest_url = self.checked_url(dest_url, &range);
+                self.internal.push((self.out.len(), range.clone()));
                 self.links.push(Open::Link);
                 self.out.push(Event::Start(Tag::Link {
                     link_type,
@@ -429,7 +435,7 @@ impl<'a, 'l> Renderer<'a, 'l> {
                 id,
             } => {
                 let dest_url = self.checked_url(dest_url, &range);
-                let external = dest_url.starts_with("http://") || dest_url.starts_with("https://");
+                let external = classify_url(&dest_url).is_ok_and(UrlKind::is_external);
                 self.images.push(external);
                 if external {
                     // Nothing is loaded from the network at view time: an external image becomes a link.
@@ -506,6 +512,32 @@ impl<'a, 'l> Renderer<'a, 'l> {
                 }
             }
             other => self.out.push(Event::End(other)),
+        }
+    }
+
+    /// Checks every internal link (see [`crate::links`]) and writes the URL it becomes.
+    fn check_internal_links(&mut self) {
+        let Some(linker) = self.linker else { return };
+        let known = crate::links::Known {
+            sources: linker.sources,
+            actors: linker.index,
+        };
+        for (at, range) in std::mem::take(&mut self.internal) {
+            let Some(Event::Start(Tag::Link { dest_url, .. })) = self.out.get_mut(at) else {
+                continue;
+            };
+            match crate::links::internal_link(dest_url, self.paragraphs, known) {
+                Ok(None) => {}
+                Ok(Some(url)) => *dest_url = CowStr::from(url),
+                Err(message) => {
+                    *dest_url = CowStr::Borrowed("#");
+                    self.problems.push(Problem {
+                        offset: range.start,
+                        len: range.len(),
+                        message,
+                    });
+                }
+            }
         }
     }
 
@@ -751,6 +783,7 @@ mod tests {
             names: &f.names,
             unloaded: &BTreeSet::new(),
             href_prefix: "../actors/",
+            sources: &HashMap::new(),
         };
         render(md, &linker, true)
     }

@@ -165,11 +165,13 @@ pub struct Mentions<'s> {
     ids: Vec<&'s str>,
     names: Vec<&'s str>,
     unloaded: &'s BTreeSet<String>,
+    /// Source ids, for internal links such as `[x](other-article.md)`.
+    sources: HashMap<&'s str, usize>,
 }
 
 impl<'s> Mentions<'s> {
     /// What the Markdown pass of a source depends on besides the source itself: every
-    /// actor's id and names in order, and the profiles that failed to load. Two sites with
+    /// actor's id and names in order, the profiles that failed to load, and the source ids. Two sites with
     /// the same key render an unchanged source to the same `Doc`.
     pub fn key(site: &Site) -> u64 {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -181,6 +183,10 @@ impl<'s> Mentions<'s> {
             0xffu8.hash(&mut hasher);
         }
         site.unloaded.actors.hash(&mut hasher);
+        // Internal links between sources depend on which exist.
+        for source in &site.sources {
+            source.id.hash(&mut hasher);
+        }
         hasher.finish()
     }
 
@@ -198,6 +204,9 @@ impl<'s> Mentions<'s> {
             ids: site.actors.iter().map(|a| a.id.as_str()).collect(),
             names: site.actors.iter().map(|a| a.name.value.as_str()).collect(),
             unloaded: &site.unloaded.actors,
+            sources: (site.sources.iter().enumerate())
+                .map(|(i, s)| (s.id.as_str(), i))
+                .collect(),
         }
     }
 
@@ -209,6 +218,7 @@ impl<'s> Mentions<'s> {
             names: &self.names,
             unloaded: self.unloaded,
             href_prefix,
+            sources: &self.sources,
         }
     }
 
@@ -302,6 +312,7 @@ pub fn resolve_with(
     let mut errors = Vec::new();
     check_aliases(site, &mut errors);
     Refs { index: &index }.check(site, &mut errors);
+    check_countries(site, &index, &mut errors);
     let mut sources: Vec<ResolvedSource> = Vec::with_capacity(docs.len());
     for (doc, doc_errors) in docs {
         errors.extend(doc_errors);
@@ -573,6 +584,32 @@ impl Refs<'_> {
                 let known = is_actor(&country.value);
                 expect(&outlet.file, country, known, "actor", actor_ids(), errors);
             }
+        }
+    }
+}
+
+/// `country:` names the state an actor or outlet belongs to: never a person.
+fn check_countries(site: &Site, index: &Index, errors: &mut Vec<Diagnostic>) {
+    let countries = site
+        .actors
+        .iter()
+        .map(|a| (&a.file, a.country.as_ref()))
+        .chain(site.outlets.iter().map(|o| (&o.file, o.country.as_ref())));
+    for (file, country) in countries {
+        let Some(country) = country else { continue };
+        let Some(c) = index.actor(&country.value) else {
+            continue;
+        };
+        let named = &site.actors[c];
+        if named.kind == crate::model::ActorKind::Person {
+            errors.push(located_error(
+                file,
+                country,
+                format!(
+                    "`country` names `{}`, a person: it takes the id of a state",
+                    named.id
+                ),
+            ));
         }
     }
 }
