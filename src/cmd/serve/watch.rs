@@ -175,7 +175,11 @@ pub(super) fn rebuild_loop(
         }
         match rebuilt.outcome {
             Ok(warnings) => {
-                print_diagnostics(warnings.iter().filter(|w| !shown.contains(w)));
+                // By their text, in a set: a site with thousands of warnings is not compared
+                // pairwise on every save.
+                let before: std::collections::HashSet<String> =
+                    shown.iter().map(ToString::to_string).collect();
+                print_diagnostics(warnings.iter().filter(|w| !before.contains(&w.to_string())));
                 if !quiet {
                     let count = match warnings.len() {
                         0 => String::new(),
