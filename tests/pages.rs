@@ -249,35 +249,3 @@ fn head_tags_favicon_print_and_syntax_stylesheet_where_needed() {
     let syntax = read(site, "public/assets/syntax.css");
     assert!(syntax.len() < 3000, "a few rules, not a whole theme");
 }
-
-/// axe-core in headless Chromium finds nothing on an actor page with its YAML box open,
-/// a source page and a page of backlinks, in light and dark mode. Needs Chromium at
-/// /usr/bin/chromium and `npm ci --prefix tests/a11y` (both done by `.ci/run`).
-#[test]
-fn axe_finds_no_violation_on_actor_source_and_backlinks_pages() {
-    let dir = site(60);
-    let site = dir.path();
-    assert_ok(&build(site, &[]));
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y");
-    assert!(
-        root.join("node_modules/axe-core").is_dir(),
-        "run `npm ci --prefix tests/a11y` (as .ci/run does) to install axe-core and puppeteer-core"
-    );
-    let public = site.join("public");
-    let o = std::process::Command::new("node")
-        .arg(root.join("axe.mjs"))
-        .args([
-            public.join("actors/alpha.html"),
-            public.join("sources/s001.html"),
-            public.join("actors/alpha/sources-2.html"),
-        ])
-        .output()
-        .expect("run node");
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "axe violations:\n{out}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert_eq!(out.matches("0 violated").count(), 6, "{out}");
-}

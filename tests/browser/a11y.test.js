@@ -4,6 +4,8 @@
 
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
 const lib = require("./lib");
 const S = require("./selectors");
 
@@ -14,8 +16,22 @@ let site;
 let base;
 let data;
 
+// Enough extra articles mentioning one actor that its backlinks run to a second page
+// (`actors/<id>/sources-2.html`, 25 sources a page), so that page type is checked too.
+const PAGED_ACTOR = "hezbollah";
+function addArticles(site, count) {
+  for (let n = 1; n <= count; n++) {
+    const day = String(n).padStart(2, "0");
+    fs.writeFileSync(
+      path.join(site, "content", "articles", `a11y-paging-${day}.md`),
+      `---\ntitle: "Paging article ${n}"\ndate: 2025-01-${day}\n---\n\nHezbollah said something on day ${n}.\n`,
+    );
+  }
+}
+
 before(async () => {
   site = lib.copySite("a11y");
+  addArticles(site, 30);
   const out = lib.build(site);
   base = lib.fileUrl(out) + "/";
   data = lib.siteData(out);
@@ -48,6 +64,7 @@ function pages() {
         assert.equal(await page.locator(S.profileYaml).getAttribute("open"), "");
       },
     },
+    { name: "backlinks, second page", path: `actors/${PAGED_ACTOR}/sources-2.html` },
     { name: "source page", path: `sources/${source.id}.html` },
     { name: "outlet page", path: `outlets/${outletId}.html` },
     { name: "sources listing", path: "sources.html" },
