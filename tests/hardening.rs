@@ -205,7 +205,7 @@ fn the_feed_and_sitemap_parse_as_xml_whatever_the_text() {
         ),
         (
             ARTICLE,
-            "---\ntitle: \"Alpha Group & Beta State <b>]]></b> \u{FFFD}\"\ndate: 2023-10-07\nsummary: \"a < b && c\"\n---\nAlpha Group &#27; &#0; &#xFFFE; said.\n",
+            "---\ntitle: \"Alpha Group & Beta State <b>]]></b> \u{FFFD}\"\ndate: 2023-10-07\nsummary: \"a < b && c\"\n---\nAlpha Group &#0; &amp; &#x1F600; said.\n",
         ),
     ]);
     assert_ok(&build(site.path(), &[]));
@@ -215,8 +215,24 @@ fn the_feed_and_sitemap_parse_as_xml_whatever_the_text() {
             panic!("{file}: {e}\n{text}");
         }
     }
-    // Not yet: a numeric reference such as `&#27;` in Markdown still reaches the page
-    // as a raw control character (pulldown-cmark decodes it); the XML files are safe.
+}
+
+#[test]
+fn character_references_to_control_characters_are_errors_at_the_reference() {
+    let err = check_errors(&[(
+        ARTICLE,
+        &article("Alpha Group said &#27;]0;x&#7; and &#xFFFE; so, `&#27;` in code.\n"),
+    )]);
+    for (col, code) in [(18, "U+001B"), (27, "U+0007"), (36, "U+FFFE")] {
+        let want = format!("first-report.md:6:{col}: error: this character reference stands for the control character {code}");
+        assert!(err.contains(&want), "{want}\n{err}");
+    }
+    assert_eq!(err.matches("character reference").count(), 3, "{err}");
+    // `&#0;` is U+FFFD by CommonMark's rule, and `&#9;` a tab: both fine.
+    let site = site_with(&[(ARTICLE, &article("Alpha Group &#0; said&#9;so.\n"))]);
+    assert_ok(&build(site.path(), &[]));
+    let page = read(site.path(), "public/sources/first-report.html");
+    assert!(!page.chars().any(|c| c < ' ' && !matches!(c, '\t' | '\n' | '\r')));
 }
 
 // Item 6: every error of a file, in the user's words, at the right place.
@@ -272,8 +288,38 @@ fn lines_stay_right_with_cr_line_endings_and_an_unclosed_bracket() {
         err.contains("beta-state.yaml:3:1: error: unknown key `colour`"),
         "{err}"
     );
-    // Not yet: an unclosed `[` is reported where the parser gives up (the next line's
-    // `:`), not at the `[` itself.
+    // An unclosed `[` is reported at the `[`, not where the parser gives up (the next
+    // line's `:`), with the front matter's offset in an article too.
+    let err = check_errors(&[(
+        BETA,
+        "name: Beta State\nkind: state\naliases: [Beta, B-State\nsummary: a state\n",
+    )]);
+    assert!(
+        err.contains("beta-state.yaml:3:10: error: `[` is never closed"),
+        "{err}"
+    );
+    // A `[` inside plain text is text; a closed one is no problem.
+    let err = check_errors(&[(
+        BETA,
+        "name: Beta State\nkind: state\nsummary: see [1 and [2]\ncolour: red\n",
+    )]);
+    assert!(
+        err.contains("beta-state.yaml:4:1: error: unknown key `colour`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_tab_in_yaml_is_reported_where_it_is() {
+    let err = check_errors(&[(
+        BETA,
+        "name: Beta State\nkind: state\nsummary: a state\n\t\tfounded: 1990\n",
+    )]);
+    assert!(
+        err.contains("beta-state.yaml:4:1: error: a tab where YAML expects spaces"),
+        "{err}"
+    );
+    assert!(err.contains("4 |   founded: 1990"), "{err}");
 }
 
 // Item 7: validation gaps.

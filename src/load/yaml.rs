@@ -59,9 +59,20 @@ impl<'a> YamlDoc<'a> {
                 }
                 return (None, errors);
             }
-            let (line, col, len) = match unclosed_bracket(&yaml, &raw, line) {
-                Some((line, col)) => (line, col, 1),
-                None => (line, col, len),
+            let (line, col, len, message) = match unclosed_bracket(&yaml, &raw, line) {
+                Some((open_line, open_col, bracket)) => {
+                    let message = if open_line < line {
+                        format!("`{bracket}` is never closed (the YAML reader stopped at line {}: {message})", line + self.line_offset)
+                    } else {
+                        message
+                    };
+                    (open_line, open_col, 1, message)
+                }
+                None => (line, col, len, message),
+            };
+            let (line, col, message) = match tab_at(&yaml, &raw, line, col) {
+                Some((line, col)) => (line, col, "a tab where YAML expects spaces: indent and separate with spaces only".to_string()),
+                None => (line, col, message),
             };
             let len = match message
                 .strip_prefix("unknown key `")
@@ -224,36 +235,64 @@ fn blank_entry(yaml: &str, line: usize, col: usize) -> Option<(String, String)> 
     Some((key, out))
 }
 
-/// For an error about an unclosed flow sequence or mapping, the line and column of the
-/// `[` or `{` left open (the parser reports where it gave up, often the end of the file).
-fn unclosed_bracket(yaml: &str, raw: &str, line: usize) -> Option<(usize, usize)> {
+/// For a parse error inside a flow sequence or mapping left open, the line and column of
+/// the `[` or `{` (the parser reports where it gave up: the end of the file, or the next
+/// line's `:`), and the bracket. An opener counts when it starts a value (after `key:`,
+/// `- `, or inside another flow collection): a `[` in the middle of plain text is text.
+/// One on the error's own line is reported there only for errors about flow collections.
+fn unclosed_bracket(yaml: &str, raw: &str, line: usize) -> Option<(usize, usize, char)> {
     let about_flow = ["flow sequence", "flow mapping", "',' or ']'", "',' or '}'"]
         .iter()
         .any(|p| raw.contains(p));
-    if !about_flow {
-        return None;
-    }
-    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut open: Vec<(usize, usize, char)> = Vec::new();
     let mut quote: Option<char> = None;
     for (n, text) in yaml.lines().enumerate().take(line) {
-        let mut col = 0;
-        for c in text.chars() {
-            col += 1;
+        let mut previous = ' ';
+        let mut last_mark = if open.is_empty() { '\n' } else { ',' };
+        for (col, c) in text.chars().enumerate() {
             match (quote, c) {
                 (Some(q), c) if c == q => quote = None,
                 (Some(_), _) => {}
                 (None, '\'' | '"') => quote = Some(c),
-                (None, '#') => break,
-                (None, '[' | '{') => open.push((n + 1, col)),
-                (None, ']' | '}') => {
+                (None, '#') if previous.is_whitespace() => break,
+                (None, '[' | '{') if matches!(last_mark, '\n' | ':' | '-' | '[' | '{' | ',') => {
+                    open.push((n + 1, col + 1, c));
+                }
+                (None, ']' | '}') if !open.is_empty() => {
                     open.pop();
                 }
                 _ => {}
             }
+            if !c.is_whitespace() {
+                last_mark = if quote.is_none() && matches!(c, ':' | '-' | '[' | '{' | ',') {
+                    c
+                } else {
+                    'x'
+                };
+            }
+            previous = c;
         }
         quote = None;
     }
-    open.first().copied()
+    let first = open.first().copied()?;
+    (about_flow || first.0 < line).then_some(first)
+}
+
+/// For the parser's "found a tab" errors, the line and column of that tab (the parser
+/// reports the start of the scalar it was reading, often on the line before).
+fn tab_at(yaml: &str, raw: &str, line: usize, col: usize) -> Option<(usize, usize)> {
+    if !raw.contains("found a tab") {
+        return None;
+    }
+    yaml.lines()
+        .enumerate()
+        .skip(line.saturating_sub(1))
+        .take(2)
+        .find_map(|(n, text)| {
+            let skip = if n + 1 == line { col.saturating_sub(1) } else { 0 };
+            let at = text.chars().skip(skip).position(|c| c == '\t')?;
+            Some((n + 1, skip + at + 1))
+        })
 }
 
 /// The first key of the block mapping whose key at `line`:`col` (1-based) is given:

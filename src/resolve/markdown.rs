@@ -297,6 +297,7 @@ impl<'a, 'l> Renderer<'a, 'l> {
     fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>, next_is_paragraph: bool) {
         match event {
             Event::Text(text) => {
+                let text = self.without_forbidden_chars(text, &range);
                 if self.skip_text {
                 } else if self.code > 0 {
                     self.out.push(Event::Text(text));
@@ -542,6 +543,33 @@ impl<'a, 'l> Renderer<'a, 'l> {
     }
 
     /// Checks a link or image URL; a refused one is reported and replaced by `#`.
+    /// A raw control character is refused when its file is read; one written as a numeric
+    /// character reference (`&#27;`) first appears here, decoded: a problem at the
+    /// reference, and U+FFFD in its place so that no page holds it.
+    fn without_forbidden_chars(
+        &mut self,
+        text: CowStr<'a>,
+        range: &std::ops::Range<usize>,
+    ) -> CowStr<'a> {
+        let Some(c) = text.chars().find(|&c| crate::text::is_forbidden_char(c)) else {
+            return text;
+        };
+        self.problems.push(Problem {
+            offset: range.start,
+            len: range.len(),
+            message: format!(
+                "this character reference stands for the control character U+{:04X}, \
+                 which is not allowed in content: delete it",
+                c as u32
+            ),
+        });
+        let cleaned: String = text
+            .chars()
+            .map(|c| if crate::text::is_forbidden_char(c) { '\u{FFFD}' } else { c })
+            .collect();
+        CowStr::from(cleaned)
+    }
+
     fn checked_url(&mut self, url: CowStr<'a>, range: &std::ops::Range<usize>) -> CowStr<'a> {
         match check_url(&url, UrlUse::Markdown) {
             Ok(()) => url,
