@@ -232,7 +232,9 @@ fn character_references_to_control_characters_are_errors_at_the_reference() {
     let site = site_with(&[(ARTICLE, &article("Alpha Group &#0; said&#9;so.\n"))]);
     assert_ok(&build(site.path(), &[]));
     let page = read(site.path(), "public/sources/first-report.html");
-    assert!(!page.chars().any(|c| c < ' ' && !matches!(c, '\t' | '\n' | '\r')));
+    assert!(!page
+        .chars()
+        .any(|c| c < ' ' && !matches!(c, '\t' | '\n' | '\r')));
 }
 
 // Item 6: every error of a file, in the user's words, at the right place.

@@ -71,7 +71,12 @@ impl<'a> YamlDoc<'a> {
                 None => (line, col, len, message),
             };
             let (line, col, message) = match tab_at(&yaml, &raw, line, col) {
-                Some((line, col)) => (line, col, "a tab where YAML expects spaces: indent and separate with spaces only".to_string()),
+                Some((line, col)) => (
+                    line,
+                    col,
+                    "a tab where YAML expects spaces: indent and separate with spaces only"
+                        .to_string(),
+                ),
                 None => (line, col, message),
             };
             let len = match message
@@ -289,7 +294,11 @@ fn tab_at(yaml: &str, raw: &str, line: usize, col: usize) -> Option<(usize, usiz
         .skip(line.saturating_sub(1))
         .take(2)
         .find_map(|(n, text)| {
-            let skip = if n + 1 == line { col.saturating_sub(1) } else { 0 };
+            let skip = if n + 1 == line {
+                col.saturating_sub(1)
+            } else {
+                0
+            };
             let at = text.chars().skip(skip).position(|c| c == '\t')?;
             Some((n + 1, skip + at + 1))
         })

@@ -565,7 +565,13 @@ impl<'a, 'l> Renderer<'a, 'l> {
         });
         let cleaned: String = text
             .chars()
-            .map(|c| if crate::text::is_forbidden_char(c) { '\u{FFFD}' } else { c })
+            .map(|c| {
+                if crate::text::is_forbidden_char(c) {
+                    '\u{FFFD}'
+                } else {
+                    c
+                }
+            })
             .collect();
         CowStr::from(cleaned)
     }
