@@ -46,7 +46,8 @@ MIB = 1024 * 1024
 ACTORS = {1000: 300, 10000: 1000, 50000: 3000}
 # Targets of issue #8 at (articles, actors): seconds, MiB.
 BUILD_TARGETS = {(10000, 1000): (2.5, 500), (50000, 3000): (12.0, 2048)}
-PAGE_LIMIT = 1_000_000  # SPEC §3: no HTML page over 1 MB at 50,000 sources
+QUERY_LIMIT = 500_000  # issue #10: a one- or two-word query loads ≤ 500 KB at 50k
+PAGE_LIMIT = 1_000_000  # docs/site.md: no HTML page over 1 MB at 50,000 sources
 SERVE_TARGETS = {"profile saved": 0.150, "article saved": 0.150, "alias added": 1.0}
 HOSTILE_BUDGETS = {"long-line": (5.0, 1024)}
 
@@ -136,7 +137,7 @@ def stages(stdout):
 
 def output_stats(out):
     files, total = 0, 0
-    page, asset = ("", 0), ("", 0)
+    page, asset, listing = ("", 0), ("", 0), ("", 0)
     for base, _, names in os.walk(out):
         for name in names:
             path = os.path.join(base, name)
@@ -148,7 +149,34 @@ def output_stats(out):
                 page = (rel, size)
             if rel.startswith("assets" + os.sep) and size > asset[1]:
                 asset = (rel, size)
-    return {"files": files, "bytes": total, "page": page, "asset": asset}
+            if is_listing(rel) and size > listing[1]:
+                listing = (rel, size)
+    graph = os.path.join(out, "graph.html")
+    return {"files": files, "bytes": total, "page": page, "asset": asset, "listing": listing,
+            "graph": os.path.getsize(graph) if os.path.exists(graph) else 0}
+
+
+def is_listing(rel):
+    """The listing pages: actors, sources and their numbered or yearly pages, outlets."""
+    parts = rel.split(os.sep)
+    return rel.endswith(".html") and (
+        parts[0] in ("actors.html", "sources.html", "graph.html")
+        or parts[0] == "sources" and len(parts) == 2 and not parts[1][0].isalpha()
+        or parts[0] == "outlets")
+
+
+def search_budget(out):
+    """What a search loads in headless Chromium (bench/search_budget.mjs), or why not."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    modules = os.path.join(here, "..", "tests", "browser", "node_modules", "playwright-core")
+    if not shutil.which("node") or not os.path.exists("/usr/bin/chromium") or not os.path.isdir(modules):
+        return None, "search budget skipped: needs node, /usr/bin/chromium and `npm ci --prefix tests/browser`"
+    proc = subprocess.run(["node", os.path.join(here, "search_budget.mjs"), out],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        return None, f"search budget failed: {proc.stderr[-1000:]}"
+    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return rows, None
 
 
 def mention_differences(corpus_dir, out):
@@ -509,6 +537,13 @@ def main():
             ratio = per_article[50000] / per_article[10000]
             checks.append((f"per article ×{ratio:.2f} of 10k (≤ 1.2)", ratio <= 1.2))
         checks.append(("pages ≤ 1 MB", st["page"][1] <= PAGE_LIMIT))
+        checks.append(("listings and graph < 1 MB", max(st["listing"][1], st["graph"]) < PAGE_LIMIT))
+        rows_q, why = search_budget(out)
+        if rows_q:
+            summary = rows_q[-1]
+            checks.append(("a query loads ≤ 500 KB", summary["max_query_bytes"] <= QUERY_LIMIT))
+            checks.append(("index files ≤ 1 MB", summary["largest_index_bytes"] <= PAGE_LIMIT))
+            checks.append(("every query finds", summary["all_found"]))
         checks.append(("mentions agree", not diffs))
         missed += [f"{n} articles: {c}" for c, ok in checks if not ok]
         print(f"\n{n} articles, {actors} actors: {run.wall:.2f} s ({run.cpu:.2f} s CPU), {run.peak_mib:.0f} MiB peak, "
@@ -516,7 +551,18 @@ def main():
         for name, ms in stages(run.stdout):
             print(f"  {name:<9} {ms:>9.1f} ms")
         print(f"  largest page  {st['page'][0]} ({human(st['page'][1])})")
-        print(f"  largest asset {st['asset'][0]} ({human(st['asset'][1])})", flush=True)
+        print(f"  largest asset {st['asset'][0]} ({human(st['asset'][1])})")
+        print(f"  largest listing {st['listing'][0]} ({human(st['listing'][1])}); graph.html {human(st['graph'])}")
+        for q in rows_q or []:
+            if q.get("summary"):
+                print(f"  search index: largest file {q['largest_index_file']} ({human(q['largest_index_bytes'])})")
+            else:
+                print(f"  search {q['query']!r}: {q['files']} files, {human(q['bytes'])} loaded "
+                      f"(largest {q['largest']} {human(q['largest_bytes'])}), {q['results']} results, "
+                      f"{q['ms']} ms to results")
+        if why:
+            print(f"  {why}")
+        sys.stdout.flush()
         hugo_run = hugo_build(cdir, timeout=args.hugo_timeout) if hugo else None
         rows.append((n, actors, run, st, checks, hugo_run))
         if hugo_run:
