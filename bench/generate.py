@@ -20,7 +20,7 @@ each template states what it contains: "Kata’ib Telimar" (a typographic apostr
 matching the profile's ASCII one) is one mention, "Telimar Brigades in Varkonia" is one
 mention of the actor with that alias (leftmost-longest), not one of Telimar and one of
 Varkonia; "Telimar Brigadesmen" is a mention of Telimar only; "Varkonian", "telimar",
-"`Telimar`", "[Telimar](…)" and "<b>Telimar</b>" are none (SPEC §2).
+"`Telimar`", "[Telimar](…)" and "<b>Telimar</b>" are none (docs/mentions.md).
 """
 
 import argparse

@@ -111,7 +111,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.starts_with('.'))
 }
 
-/// A file or folder whose real location is outside the content folder is refused (SPEC §1).
+/// A file or folder whose real location is outside the content folder is refused (docs/content.md).
 fn check_inside(path: &Path, root: &Path, errors: &mut Vec<Diagnostic>) -> bool {
     match path.canonicalize() {
         Ok(real) if real.starts_with(root) => true,

@@ -87,7 +87,7 @@ pub struct Renderer {
 
 impl Renderer {
     /// Embedded templates and theme, each replaced by a file of the same name in
-    /// `<site_dir>/templates/` or `<site_dir>/theme/` when there is one (SPEC §5).
+    /// `<site_dir>/templates/` or `<site_dir>/theme/` when there is one (docs/site.md).
     pub fn new(site_dir: &Path) -> Result<Self, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let mut sources = Vec::new();

@@ -1,6 +1,6 @@
 //! The alias automaton: every name and alias of every actor in one Aho-Corasick machine,
 //! matched case-sensitively on whole words, leftmost-longest, with typographic quotes and
-//! whitespace folded (SPEC §2).
+//! whitespace folded (docs/mentions.md).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
