@@ -1,6 +1,7 @@
 //! Issue #11: hostile or careless input and hostile surroundings. The output folder's
 //! guard and swap, files read from outside the site, URLs that load from the network,
-//! control characters, every error of a file at once, and the validation gaps.
+//! control characters, every error of a file at once, the validation gaps, and what
+//! `dossier serve` answers and follows.
 
 use std::path::Path;
 use std::process::Output;
@@ -473,5 +474,86 @@ fn concurrent_builds_into_one_folder_all_succeed() {
             assert!(o.status.success(), "{}", stderr(&o));
         }
         assert!(site.path().join("public/index.html").is_file());
+    }
+}
+
+// Item 9: `dossier serve` (the helpers are tests/serve.rs's).
+
+mod serving {
+    use std::path::Path;
+    use std::time::Instant;
+
+    use super::ALPHA;
+    use crate::serve::{save, serve, Events, Served, WAIT};
+    use crate::support::*;
+
+    /// Waits for reloads until `path` is served with status 200 and `text` in it.
+    fn wait_until_served(served: &Served, events: &mut Events, path: &str, text: &str) {
+        let deadline = Instant::now() + WAIT * 3;
+        loop {
+            let page = served.get(path);
+            if page.status == 200 && page.body.contains(text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path} never served {text:?}; last: {} {}\nstderr:\n{}",
+                page.status,
+                page.body,
+                served.stderr()
+            );
+            events.wait_for_reload();
+        }
+    }
+
+    /// Takes the content folder away with `away`, checks the error page is served, brings
+    /// it back with `back`, and checks the site and later edits are served again.
+    fn content_away_and_back(site: &Path, away: impl FnOnce(&Path), back: impl FnOnce(&Path)) {
+        let served = serve(site);
+        let mut events = Events::open(served.port);
+        let content = site.join("content");
+        let profile = std::fs::read_to_string(site.join(ALPHA)).expect("read");
+
+        away(&content);
+        events.wait_for_reload();
+        let page = served.get("/");
+        assert_eq!(page.status, 500, "{}", page.body);
+        assert!(page.body.contains("Build error"), "{}", page.body);
+
+        back(&content);
+        wait_until_served(&served, &mut events, "/", "Errors Test Site");
+
+        // The restored folder is watched, its subfolders too.
+        save(site, ALPHA, &profile.replace("A fictional", "An invented"));
+        wait_until_served(
+            &served,
+            &mut events,
+            "/actors/alpha-group.html",
+            "An invented",
+        );
+    }
+
+    #[test]
+    fn serve_rebuilds_when_the_content_folder_is_deleted_and_restored() {
+        let site = copy_fixture("errors-base");
+        content_away_and_back(
+            site.path(),
+            |content| std::fs::remove_dir_all(content).expect("delete content"),
+            |content| copy_dir(&fixture("errors-base/content"), content),
+        );
+    }
+
+    #[test]
+    fn serve_rebuilds_when_the_content_folder_is_renamed_away_and_back() {
+        // With templates/ and theme/ present, nothing else has the site folder watched.
+        let site = copy_fixture("errors-base");
+        std::fs::create_dir(site.path().join("templates")).expect("mkdir");
+        std::fs::create_dir(site.path().join("theme")).expect("mkdir");
+        let elsewhere = site.path().join("content-away");
+        content_away_and_back(
+            site.path(),
+            |content| std::fs::rename(content, &elsewhere).expect("rename away"),
+            |content| std::fs::rename(&elsewhere, content).expect("rename back"),
+        );
     }
 }
