@@ -1,6 +1,7 @@
 //! Issue #11: hostile or careless input and hostile surroundings. The output folder's
 //! guard and swap, files read from outside the site, URLs that load from the network,
-//! control characters, every error of a file at once, and the validation gaps.
+//! control characters, every error of a file at once, the validation gaps, and what
+//! `dossier serve` answers and follows.
 
 use std::path::Path;
 use std::process::Output;
@@ -521,5 +522,315 @@ fn concurrent_builds_into_one_folder_all_succeed() {
             assert!(o.status.success(), "{}", stderr(&o));
         }
         assert!(site.path().join("public/index.html").is_file());
+    }
+}
+
+// Item 9: `dossier serve` (the helpers are tests/serve.rs's).
+
+mod serving {
+    use std::io::{ErrorKind, Read, Write};
+    use std::net::TcpStream;
+    use std::path::Path;
+    use std::thread;
+    use std::time::{Duration, Instant};
+
+    use super::{site_with, ALPHA};
+    use crate::serve::{get, save, serve, Events, Served, WAIT};
+    use crate::support::*;
+
+    /// Sends `request` as it is and reads until the server closes the connection.
+    fn exchange(port: u16, request: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream.set_read_timeout(Some(WAIT)).expect("timeout");
+        stream.write_all(request.as_bytes()).expect("send request");
+        let mut reply = Vec::new();
+        let _ = stream.read_to_end(&mut reply);
+        String::from_utf8_lossy(&reply).into_owned()
+    }
+
+    fn status(reply: &str) -> u16 {
+        reply
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn serve_answers_only_requests_for_its_own_loopback_address() {
+        // A site that does not build: its error page names the site's files.
+        let site = site_with(&[(ALPHA, "id: alpha-group\nknid: organization\n")]);
+        let served = serve(site.path());
+        let port = served.port;
+        for host in [
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("LocalHost:{port}"),
+            format!("[::1]:{port}"),
+        ] {
+            let reply = exchange(
+                port,
+                &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+            );
+            assert!(reply.contains("Build error"), "{host}: {reply}");
+        }
+        let refused = [
+            format!("GET / HTTP/1.1\r\nHost: evil.example:{port}\r\n\r\n"),
+            format!("GET / HTTP/1.1\r\nHost: localhost.evil.example:{port}\r\n\r\n"),
+            format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", port + 1),
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".to_string(),
+            "GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_string(),
+            format!("GET / HTTP/1.1\r\nHost: evil.example\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+            format!("GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+        ];
+        for request in refused {
+            let reply = exchange(port, &request);
+            assert!(
+                [400, 403, 421].contains(&status(&reply)),
+                "{request:?} was answered:\n{reply}"
+            );
+            let body = reply.split("\r\n\r\n").nth(1).unwrap_or_default();
+            assert!(body.len() < 200, "{request:?}: {body}");
+            assert!(
+                !body.contains("alpha-group") && !body.contains("content"),
+                "{request:?}: {body}"
+            );
+        }
+    }
+
+    #[test]
+    fn serve_refuses_oversized_request_heads_without_reading_them_whole() {
+        let site = copy_fixture("errors-base");
+        let served = serve(site.path());
+        let port = served.port;
+        let mut request =
+            format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+        for i in 0..200 {
+            request.push_str(&format!("X-Filler-{i}: {}\r\n", "a".repeat(100)));
+        }
+        request.push_str("\r\n");
+        let reply = exchange(port, &request);
+        assert!(
+            reply.is_empty() || status(&reply) == 431,
+            "20 KiB of headers were answered:\n{reply}"
+        );
+
+        // One endless header line: the server stops reading long before 64 MiB.
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream.set_write_timeout(Some(WAIT)).expect("timeout");
+        let start = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Long: ");
+        stream.write_all(start.as_bytes()).expect("send request");
+        let junk = vec![b'a'; 1 << 20];
+        let mut sent = 0;
+        let refused = loop {
+            if sent >= 64 << 20 {
+                break None;
+            }
+            match stream.write(&junk) {
+                Ok(n) => sent += n,
+                Err(e) => break Some(e),
+            }
+        };
+        match refused {
+            Some(e) => assert!(
+                !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+                "the server stopped reading but kept the connection after {sent} bytes"
+            ),
+            None => panic!("the server read a header line of {sent} bytes"),
+        }
+        assert_eq!(served.get("/").status, 200);
+    }
+
+    #[test]
+    fn serve_closes_connections_that_send_nothing_or_half_a_request() {
+        let site = copy_fixture("errors-base");
+        let served = serve(site.path());
+        let silent = TcpStream::connect(("127.0.0.1", served.port)).expect("connect");
+        let mut half = TcpStream::connect(("127.0.0.1", served.port)).expect("connect");
+        half.write_all(b"GET /index.html HT").expect("send");
+        // Others are answered meanwhile.
+        assert_eq!(served.get("/").status, 200);
+        for (what, mut stream) in [("silent", silent), ("half a request", half)] {
+            // A deadline against hanging only; the server's timeout is a few seconds.
+            stream
+                .set_read_timeout(Some(Duration::from_secs(30)))
+                .expect("timeout");
+            let mut reply = Vec::new();
+            if let Err(e) = stream.read_to_end(&mut reply) {
+                assert_eq!(e.kind(), ErrorKind::ConnectionReset, "{what}: {e}");
+            }
+            let reply = String::from_utf8_lossy(&reply);
+            assert!(reply.is_empty() || status(&reply) == 408, "{what}: {reply}");
+        }
+    }
+
+    #[test]
+    fn serve_answers_a_hundred_event_streams_among_two_hundred_page_loads() {
+        // Against hanging only.
+        const DEADLINE: Duration = Duration::from_secs(60);
+        let site = copy_fixture("errors-base");
+        let served = serve(site.path());
+        let port = served.port;
+        let paths = ["/", "/actors/alpha-group.html", "/data/actors.json"];
+        let pages: Vec<_> = (0..200)
+            .map(|i| thread::spawn(move || get(port, paths[i % paths.len()]).status))
+            .collect();
+        let streams: Vec<_> = (0..100)
+            .map(|_| thread::spawn(move || Events::try_open(port, DEADLINE)))
+            .collect();
+        for page in pages {
+            assert_eq!(page.join().expect("page request"), 200);
+        }
+        let mut open = Vec::new();
+        let mut failed = Vec::new();
+        for stream in streams {
+            match stream.join().expect("event stream") {
+                Ok(events) => open.push(events),
+                Err(e) => failed.push(e),
+            }
+        }
+        assert!(
+            failed.is_empty(),
+            "{} of 100 event streams answered; {:?}",
+            open.len(),
+            failed.first()
+        );
+
+        let profile = std::fs::read_to_string(site.path().join(ALPHA)).expect("read");
+        save(
+            site.path(),
+            ALPHA,
+            &profile.replace("A fictional", "An invented"),
+        );
+        let waiting: Vec<_> = open
+            .into_iter()
+            .map(|mut events| thread::spawn(move || events.try_wait_for_reload()))
+            .collect();
+        let reloaded = waiting
+            .into_iter()
+            .map(|w| w.join())
+            .filter(|outcome| matches!(outcome, Ok(Ok(()))))
+            .count();
+        assert_eq!(
+            reloaded, 100,
+            "only {reloaded} of 100 streams saw the reload"
+        );
+    }
+
+    #[test]
+    fn serve_lets_a_burst_of_connections_wait_while_it_is_busy() {
+        let site = copy_fixture("errors-base");
+        let served = serve(site.path());
+        let port = served.port;
+        let pid = i32::try_from(served.pid()).expect("pid");
+        // Stopped, the server accepts nothing: every connection waits in its backlog.
+        // SAFETY: signals to the child this test started and still owns.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let connecting: Vec<_> = (0..300)
+            .map(|_| {
+                thread::spawn(move || TcpStream::connect_timeout(&address, Duration::from_secs(3)))
+            })
+            .collect();
+        let connected: Vec<_> = connecting
+            .into_iter()
+            .map(|c| c.join().expect("connect"))
+            .collect();
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGCONT) }, 0);
+        let waiting = connected.iter().filter(|c| c.is_ok()).count();
+        assert_eq!(
+            waiting, 300,
+            "only {waiting} of 300 connections were let wait"
+        );
+        let answered = connected
+            .into_iter()
+            .flatten()
+            .map(|stream| {
+                thread::spawn(move || {
+                    let request = format!(
+                        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+                    );
+                    let mut stream = stream;
+                    stream.set_read_timeout(Some(WAIT)).expect("timeout");
+                    stream.write_all(request.as_bytes()).expect("send request");
+                    let mut reply = Vec::new();
+                    let _ = stream.read_to_end(&mut reply);
+                    status(&String::from_utf8_lossy(&reply)) == 200
+                })
+            })
+            .filter_map(|t| t.join().ok())
+            .filter(|&ok| ok)
+            .count();
+        assert_eq!(answered, 300, "only {answered} of 300 were answered");
+    }
+
+    /// Waits for reloads until `path` is served with status 200 and `text` in it.
+    fn wait_until_served(served: &Served, events: &mut Events, path: &str, text: &str) {
+        let deadline = Instant::now() + WAIT * 3;
+        loop {
+            let page = served.get(path);
+            if page.status == 200 && page.body.contains(text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path} never served {text:?}; last: {} {}\nstderr:\n{}",
+                page.status,
+                page.body,
+                served.stderr()
+            );
+            events.wait_for_reload();
+        }
+    }
+
+    /// Takes the content folder away with `away`, checks the error page is served, brings
+    /// it back with `back`, and checks the site and later edits are served again.
+    fn content_away_and_back(site: &Path, away: impl FnOnce(&Path), back: impl FnOnce(&Path)) {
+        let served = serve(site);
+        let mut events = Events::open(served.port);
+        let content = site.join("content");
+        let profile = std::fs::read_to_string(site.join(ALPHA)).expect("read");
+
+        away(&content);
+        events.wait_for_reload();
+        let page = served.get("/");
+        assert_eq!(page.status, 500, "{}", page.body);
+        assert!(page.body.contains("Build error"), "{}", page.body);
+
+        back(&content);
+        wait_until_served(&served, &mut events, "/", "Errors Test Site");
+
+        // The restored folder is watched, its subfolders too.
+        save(site, ALPHA, &profile.replace("A fictional", "An invented"));
+        wait_until_served(
+            &served,
+            &mut events,
+            "/actors/alpha-group.html",
+            "An invented",
+        );
+    }
+
+    #[test]
+    fn serve_rebuilds_when_the_content_folder_is_deleted_and_restored() {
+        let site = copy_fixture("errors-base");
+        content_away_and_back(
+            site.path(),
+            |content| std::fs::remove_dir_all(content).expect("delete content"),
+            |content| copy_dir(&fixture("errors-base/content"), content),
+        );
+    }
+
+    #[test]
+    fn serve_rebuilds_when_the_content_folder_is_renamed_away_and_back() {
+        // With templates/ and theme/ present, nothing else has the site folder watched.
+        let site = copy_fixture("errors-base");
+        std::fs::create_dir(site.path().join("templates")).expect("mkdir");
+        std::fs::create_dir(site.path().join("theme")).expect("mkdir");
+        let elsewhere = site.path().join("content-away");
+        content_away_and_back(
+            site.path(),
+            |content| std::fs::rename(content, &elsewhere).expect("rename away"),
+            |content| std::fs::rename(&elsewhere, content).expect("rename back"),
+        );
     }
 }

@@ -13,15 +13,15 @@ use crate::content::html::between;
 use crate::support::*;
 
 /// The longest any test waits for the server.
-const WAIT: Duration = Duration::from_secs(10);
+pub(crate) const WAIT: Duration = Duration::from_secs(10);
 
-const ALPHA: &str = "content/actors/alpha-group.yaml";
+pub(crate) const ALPHA: &str = "content/actors/alpha-group.yaml";
 const SCRIPT: &str = r#"new EventSource("/__dossier/events")"#;
 
 /// A running `dossier serve`, killed when dropped (a failing test included).
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     stderr: Arc<Mutex<String>>,
 }
 
@@ -33,11 +33,16 @@ impl Drop for Served {
 }
 
 impl Served {
-    fn stderr(&self) -> String {
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub(crate) fn get(&self, path: &str) -> Reply {
         get(self.port, path)
     }
 }
@@ -49,7 +54,7 @@ fn free_port() -> u16 {
 }
 
 /// Starts `dossier serve` on `site/content` and waits for its "Serving … at URL" line.
-fn serve(site: &Path) -> Served {
+pub(crate) fn serve(site: &Path) -> Served {
     let mut child = dossier()
         .current_dir(site)
         .arg("serve")
@@ -103,14 +108,14 @@ fn serve(site: &Path) -> Served {
     served
 }
 
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) head: String,
+    pub(crate) body: String,
 }
 
 /// `GET path` with a hand-written HTTP/1.1 request; reads the body by its Content-Length.
-fn get(port: u16, path: &str) -> Reply {
+pub(crate) fn get(port: u16, path: &str) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(WAIT)).expect("timeout");
     write!(
@@ -156,64 +161,76 @@ fn get(port: u16, path: &str) -> Reply {
 }
 
 /// An open `/__dossier/events` stream.
-struct Events {
+pub(crate) struct Events {
     stream: TcpStream,
     text: String,
     /// The last build version the stream announced.
     version: String,
+    /// How long to wait for each message.
+    wait: Duration,
 }
 
 impl Events {
     /// Connects and waits until the server has answered (and so has subscribed us).
-    fn open(port: u16) -> Events {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    pub(crate) fn open(port: u16) -> Events {
+        Events::try_open(port, WAIT).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Events::open`], waiting up to `wait` for each message, and saying what went wrong
+    /// rather than failing the test.
+    pub(crate) fn try_open(port: u16, wait: Duration) -> Result<Events, String> {
+        let mut stream =
+            TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
         write!(
             stream,
             "GET /__dossier/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
         )
-        .expect("send request");
+        .map_err(|e| format!("send request: {e}"))?;
         stream
             .set_read_timeout(Some(Duration::from_millis(200)))
-            .expect("timeout");
+            .map_err(|e| format!("timeout: {e}"))?;
         let mut events = Events {
             stream,
             text: String::new(),
             version: String::new(),
+            wait,
         };
-        let head = events.read_until("\r\n\r\n");
-        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-        assert!(head.contains("Content-Type: text/event-stream"), "{head}");
+        let head = events.read_until("\r\n\r\n")?;
+        if !head.starts_with("HTTP/1.1 200") || !head.contains("Content-Type: text/event-stream") {
+            return Err(format!("not an event stream: {head}"));
+        }
         // The stream opens with the version being served.
-        events.version = events.next_version();
-        events
+        events.version = events.next_version()?;
+        Ok(events)
     }
 
     /// The next `data:` message: a build version.
-    fn next_version(&mut self) -> String {
-        self.read_until("data: ");
-        let version = self.read_until("\n\n");
-        version.trim_end().to_string()
+    fn next_version(&mut self) -> Result<String, String> {
+        self.read_until("data: ")?;
+        let version = self.read_until("\n\n")?;
+        Ok(version.trim_end().to_string())
     }
 
     /// Reads until `marker` has arrived; takes and returns everything up to it.
-    fn read_until(&mut self, marker: &str) -> String {
-        let deadline = Instant::now() + WAIT;
+    fn read_until(&mut self, marker: &str) -> Result<String, String> {
+        let deadline = Instant::now() + self.wait;
         let mut chunk = [0u8; 1024];
         while !self.text.contains(marker) {
-            assert!(
-                Instant::now() < deadline,
-                "no {marker:?} within {WAIT:?}; got {:?}",
-                self.text
-            );
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "no {marker:?} within {:?}; got {:?}",
+                    self.wait, self.text
+                ));
+            }
             match self.stream.read(&mut chunk) {
-                Ok(0) => panic!("event stream closed; got {:?}", self.text),
+                Ok(0) => return Err(format!("event stream closed; got {:?}", self.text)),
                 Ok(n) => self.text.push_str(&String::from_utf8_lossy(&chunk[..n])),
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
-                Err(e) => panic!("reading the event stream: {e}"),
+                Err(e) => return Err(format!("reading the event stream: {e}")),
             }
         }
         let end = self.text.find(marker).expect("marker") + marker.len();
-        self.text.drain(..end).collect()
+        Ok(self.text.drain(..end).collect())
     }
 
     /// Asserts that no message other than a ping arrives for `quiet`.
@@ -236,12 +253,17 @@ impl Events {
     }
 
     /// Waits for a version other than the last one: what makes a page reload.
-    fn wait_for_reload(&mut self) {
+    pub(crate) fn wait_for_reload(&mut self) {
+        self.try_wait_for_reload().unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// [`Events::wait_for_reload`], saying what went wrong rather than failing the test.
+    pub(crate) fn try_wait_for_reload(&mut self) -> Result<(), String> {
         loop {
-            let version = self.next_version();
+            let version = self.next_version()?;
             if version != self.version {
                 self.version = version;
-                return;
+                return Ok(());
             }
         }
     }
@@ -249,7 +271,7 @@ impl Events {
 
 /// Replaces a file of the site in one step (write beside the watched folders, then
 /// rename), as editors that save atomically do, so no half-written file is ever built.
-fn save(site: &Path, rel: &str, text: &str) {
+pub(crate) fn save(site: &Path, rel: &str, text: &str) {
     let scratch = site.join(".serve-test-save");
     std::fs::write(&scratch, text).expect("write");
     std::fs::rename(&scratch, site.join(rel)).expect("rename");

@@ -1,43 +1,6 @@
-//! HTTP: routing a request path to a file of the built site, the error page, content types.
+//! Routing a request path to a file of the built site, the error page, content types.
 
 use super::*;
-
-// HTTP
-
-/// Hands each request to a thread of its own (event streams stay open for long).
-pub(super) fn accept_loop(server: &Server, shared: &Arc<Shared>) {
-    for request in server.incoming_requests() {
-        let shared = Arc::clone(shared);
-        // If no thread can be started, the request is dropped and tiny_http answers 500.
-        let _ = thread::Builder::new()
-            .name("dossier-request".into())
-            .spawn(move || handle(request, &shared));
-    }
-}
-
-pub(super) fn handle(request: Request, shared: &Shared) {
-    let head = match request.method() {
-        Method::Get => false,
-        Method::Head => true,
-        _ => {
-            let body = Body::Owned(b"405 Method Not Allowed\n".to_vec());
-            let response = reply(405, "text/plain; charset=utf-8", body);
-            let _ = request.respond(with_header(response, "Allow", "GET, HEAD"));
-            return;
-        }
-    };
-    let path = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    if path == EVENTS_PATH {
-        event_stream(request, shared, head);
-        return;
-    }
-    let _ = request.respond(respond_to(&shared.snapshot(), &path));
-}
 
 /// The body of a response: a file of the site as built, or bytes made for this response.
 pub(super) enum Body {
@@ -54,38 +17,31 @@ impl AsRef<[u8]> for Body {
     }
 }
 
-type Reply = Response<Cursor<Body>>;
-
-pub(super) fn reply(status: u16, content_type: &str, body: Body) -> Reply {
-    let length = body.as_ref().len();
-    let headers = [
-        ("Content-Type", content_type),
-        ("Cache-Control", "no-store"),
-    ]
-    .into_iter()
-    .filter_map(|(name, value)| header(name, value))
-    .collect();
-    Response::new(
-        StatusCode(status),
-        headers,
-        Cursor::new(body),
-        Some(length),
-        None,
-    )
-    // Always send a Content-Length rather than switching to chunked for large files.
-    .with_chunked_threshold(usize::MAX)
+/// A response: its status, type and body, and any other header.
+pub(super) struct Reply {
+    pub(super) status: u16,
+    pub(super) content_type: &'static str,
+    pub(super) body: Body,
+    /// Headers besides Content-Type, Content-Length, Cache-Control and Connection.
+    pub(super) headers: Vec<(&'static str, String)>,
 }
 
-/// A header, or `None` if tiny_http refuses it (not ASCII).
-pub(super) fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-pub(super) fn with_header(response: Reply, name: &str, value: &str) -> Reply {
-    match header(name, value) {
-        Some(h) => response.with_header(h),
-        None => response,
+pub(super) fn reply(status: u16, content_type: &'static str, body: Body) -> Reply {
+    Reply {
+        status,
+        content_type,
+        body,
+        headers: Vec::new(),
     }
+}
+
+/// `reply` with the header `name: value`; a value with a control character (a line
+/// break would start a header of its own) is left out.
+pub(super) fn with_header(mut reply: Reply, name: &'static str, value: &str) -> Reply {
+    if !value.chars().any(char::is_control) {
+        reply.headers.push((name, value.to_string()));
+    }
+    reply
 }
 
 /// Where a request path leads in the built site.

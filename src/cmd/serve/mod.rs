@@ -2,22 +2,27 @@
 //!
 //! The site is built into memory (nothing is written to disk) by an
 //! [`Incremental`] builder, which re-renders only the files a change affects, and held
-//! behind an `RwLock` that each rebuild swaps whole (unchanged files are shared). One thread accepts connections (tiny_http) and
-//! gives every request a thread of its own; the calling thread watches `content/`,
-//! `templates/` and `theme/`, rebuilds on a change and tells every open page to reload
-//! through server-sent events on [`EVENTS_PATH`]. The reload script is added to HTML
-//! responses only as they are served; `dossier build` output never contains it.
+//! behind an `RwLock` that each rebuild swaps whole (unchanged files are shared). One
+//! thread accepts connections and gives each a thread of its own ([`server`]: a small
+//! HTTP/1.1 server that answers only requests for its own loopback address); the calling
+//! thread watches `content/`, `templates/` and `theme/`, rebuilds on a change and tells
+//! every open page to reload through server-sent events on [`EVENTS_PATH`]. The reload
+//! script is added to HTML responses only as they are served; `dossier build` output
+//! never contains it.
 
 mod http;
 mod reload;
+mod server;
 mod watch;
 
 use http::*;
 use reload::*;
+use server::*;
 use watch::*;
 
 use std::collections::HashMap;
-use std::io::{Cursor, Write};
+use std::io::Write;
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -27,7 +32,6 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
 use notify::{EventHandler, RecommendedWatcher, RecursiveMode, Watcher, WatcherKind};
 use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, Debouncer};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::diagnostic::Diagnostic;
 use crate::incremental::Incremental;
@@ -53,7 +57,7 @@ const SETTLE: Duration = Duration::from_millis(30);
 /// JSON, …) are still served from the last successful build. The server keeps running,
 /// and the next successful rebuild restores the site and reloads the open pages.
 pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), String> {
-    let (server, port) = bind(port)?;
+    let (listener, port) = bind(port)?;
     let url = format!("http://127.0.0.1:{port}/");
     // The local address stands in for site.yaml's base_url, so the absolute links (the
     // 404 page's, canonical, feed, sitemap) lead to this server rather than the live site.
@@ -95,7 +99,7 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
         let shared = Arc::clone(&shared);
         thread::Builder::new()
             .name("dossier-http".into())
-            .spawn(move || accept_loop(&server, &shared))
+            .spawn(move || accept_loop(&listener, port, &shared))
             .map_err(|e| format!("cannot start the server thread: {e}"))?
     };
     if let Some(watch) = &mut watcher {
@@ -250,27 +254,6 @@ fn print_errors(errors: &[Diagnostic]) {
         "dossier: {count} error{}; the pages show them until they are fixed",
         if count == 1 { "" } else { "s" }
     );
-}
-
-/// Listens on 127.0.0.1:`port`, or the first free one of the next [`PORT_TRIES`] ports.
-fn bind(port: u16) -> Result<(Server, u16), String> {
-    let last = port.saturating_add(PORT_TRIES);
-    let mut failure = String::new();
-    for candidate in port..=last {
-        match Server::http(("127.0.0.1", candidate)) {
-            Ok(server) => {
-                let bound = server
-                    .server_addr()
-                    .to_ip()
-                    .map_or(candidate, |addr| addr.port());
-                return Ok((server, bound));
-            }
-            Err(e) => failure = e.to_string(),
-        }
-    }
-    Err(format!(
-        "cannot listen on 127.0.0.1, ports {port} to {last}: {failure}"
-    ))
 }
 
 /// Opens `url` in the default browser; failures are ignored (the address is printed).

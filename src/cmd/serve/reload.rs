@@ -57,13 +57,11 @@ pub(super) fn rfind_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// Keeps a `text/event-stream` open: `data: <version>` at once and after each rebuild, a comment line
 /// every [`PING_EVERY`] so a page that has gone is noticed (the write fails).
 ///
-/// The response is written by hand: tiny_http's chunked encoder buffers 8 KiB before it
-/// sends anything, which would hold the events back.
-pub(super) fn event_stream(request: Request, shared: &Shared, head: bool) {
+/// The stream has the connection to itself (it is closed after), and its thread.
+pub(super) fn event_stream(mut stream: TcpStream, shared: &Shared, head: bool) {
     // Subscribe before answering, so a rebuild right after the answer is not missed.
     let events = (!head).then(|| shared.subscribe());
-    let mut writer = request.into_writer();
-    let mut send = |bytes: &[u8]| writer.write_all(bytes).and_then(|()| writer.flush());
+    let mut send = |bytes: &[u8]| stream.write_all(bytes).and_then(|()| stream.flush());
     let start = b"HTTP/1.1 200 OK\r\n\
         Content-Type: text/event-stream\r\n\
         Cache-Control: no-store\r\n\

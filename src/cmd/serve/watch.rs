@@ -45,17 +45,18 @@ pub(super) fn is_change(kind: &EventKind) -> bool {
     }
 }
 
-/// The watched folders: `content/` and the site's `templates/` and `theme/`. A
-/// `templates/` or `theme/` that does not exist yet is waited for by watching the site
-/// folder itself (not recursively), so creating one takes effect without a restart.
+/// The watched folders: `content/` and the site's `templates/` and `theme/`, each
+/// recursively, and the site folder itself (not recursively), where those three are
+/// created, deleted and renamed. A watch ends with its folder (notify drops it when the
+/// folder is deleted or renamed away), so each folder is watched again when it is back:
+/// deleting `content/` and restoring it, or renaming it away and back, takes effect
+/// without a restart, as does creating `templates/` or `theme/`.
 pub(super) struct Watch {
     debouncer: Debouncer<ChangesOnly>,
     /// The site folder, absolute.
     site: PathBuf,
-    /// The override folders, absolute, and whether each is watched now.
-    overrides: [(PathBuf, bool); 2],
-    /// Whether the site folder itself is watched.
-    site_watched: bool,
+    /// The content folder and the override folders, absolute, and whether each is watched.
+    folders: [(PathBuf, bool); 3],
 }
 
 impl Watch {
@@ -75,65 +76,74 @@ impl Watch {
             new_debouncer_opt::<_, ChangesOnly>(config, changes).map_err(|e| e.to_string())?;
         debouncer
             .watcher()
-            .watch(content, RecursiveMode::Recursive)
-            .map_err(|e| format!("{}: {e}", content.display()))?;
+            .watch(&site, RecursiveMode::NonRecursive)
+            .map_err(|e| format!("{}: {e}", site.display()))?;
         let mut watch = Watch {
             debouncer,
-            overrides: [(site.join("templates"), false), (site.join("theme"), false)],
+            folders: [
+                (absolute(content), false),
+                (site.join("templates"), false),
+                (site.join("theme"), false),
+            ],
             site,
-            site_watched: false,
         };
-        watch.follow_overrides();
+        watch.follow_folders(&[]);
+        if !watch.folders[0].1 {
+            return Err(format!("cannot watch {}", content.display()));
+        }
         Ok(watch)
     }
 
-    /// Watches override folders that have appeared, and the site folder while one is
-    /// missing. Returns whether a folder started being watched (its files are new).
-    pub(super) fn follow_overrides(&mut self) -> bool {
+    /// Watches again the folders among `touched` (paths of a batch's events) that exist,
+    /// and each folder not watched that has appeared. Returns whether a folder started
+    /// being watched (its files may be new).
+    pub(super) fn follow_folders(&mut self, touched: &[PathBuf]) -> bool {
         let mut added = false;
-        for (folder, watched) in &mut self.overrides {
-            let exists = folder.is_dir();
-            if exists && !*watched {
-                let watcher = self.debouncer.watcher();
-                match watcher.watch(folder, RecursiveMode::Recursive) {
-                    Ok(()) => {
-                        *watched = true;
-                        added = true;
-                    }
-                    Err(e) => eprintln!("dossier: warning: cannot watch {}: {e}", folder.display()),
-                }
-            } else if !exists {
-                // A removed folder's watch is gone with it; watch again when it is back.
+        for (folder, watched) in &mut self.folders {
+            let watcher = self.debouncer.watcher();
+            if touched.iter().any(|path| path == folder) && *watched {
+                // Deleted, renamed away or back: whatever notify kept of it is stale.
+                let _ = watcher.unwatch(folder);
                 *watched = false;
             }
-        }
-        let missing = self.overrides.iter().any(|(_, watched)| !watched);
-        if missing && !self.site_watched {
-            let watcher = self.debouncer.watcher();
-            match watcher.watch(&self.site, RecursiveMode::NonRecursive) {
-                Ok(()) => self.site_watched = true,
-                Err(e) => eprintln!(
-                    "dossier: warning: cannot watch {}: {e}",
-                    self.site.display()
-                ),
+            if *watched || !folder.is_dir() {
+                continue;
+            }
+            match watcher.watch(folder, RecursiveMode::Recursive) {
+                Ok(()) => {
+                    *watched = true;
+                    added = true;
+                }
+                Err(e) => eprintln!("dossier: warning: cannot watch {}: {e}", folder.display()),
             }
         }
         added
     }
 
     /// Whether a changed path can change the site: the site folder is watched only for
-    /// its override folders, and the output folder and editor scratch files never count.
+    /// the watched folders, and the output folder and editor scratch files never count.
     fn matters(&self, path: &Path, output: &Path) -> bool {
         let path = absolute(path);
-        if path.parent() == Some(self.site.as_path()) {
-            return self.overrides.iter().any(|(folder, _)| *folder == path);
+        if path.parent() == Some(self.site.as_path()) || path == self.site {
+            return self.folders.iter().any(|(folder, _)| *folder == path);
         }
         !ignored(&path, output)
     }
 
-    pub(super) fn relevant(&self, batch: DebounceEventResult, output: &Path) -> bool {
+    /// Whether a batch of events can change the site; the paths it touched are added to
+    /// `touched`.
+    pub(super) fn relevant(
+        &self,
+        batch: DebounceEventResult,
+        output: &Path,
+        touched: &mut Vec<PathBuf>,
+    ) -> bool {
         match batch {
-            Ok(events) => events.iter().any(|e| self.matters(&e.path, output)),
+            Ok(events) => {
+                let relevant = events.iter().any(|e| self.matters(&e.path, output));
+                touched.extend(events.into_iter().map(|e| absolute(&e.path)));
+                relevant
+            }
             // Events may have been lost (a queue overflow, say): rebuild to be safe.
             Err(e) => {
                 eprintln!("dossier: warning: watching for changes: {e}");
@@ -156,14 +166,15 @@ pub(super) fn rebuild_loop(
 ) {
     let output = absolute(&pipeline::site_dir(builder.content).join("public"));
     while let Ok(batch) = changes.recv() {
-        let mut relevant = watch.relevant(batch, &output);
+        let mut touched = Vec::new();
+        let mut relevant = watch.relevant(batch, &output, &mut touched);
         // One save can come as batches a few ms apart (an editor writes a temporary file,
         // then renames it), and changes may have piled up during the last build: this
         // build covers them all.
         while let Ok(more) = changes.recv_timeout(SETTLE) {
-            relevant |= watch.relevant(more, &output);
+            relevant |= watch.relevant(more, &output, &mut touched);
         }
-        relevant |= watch.follow_overrides();
+        relevant |= watch.follow_folders(&touched);
         if !relevant {
             continue;
         }
