@@ -5,8 +5,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use dossier::markdown::{render, render_plain, Linker};
-use dossier::mentions::Matcher;
+use dossier::model::ActorIx;
+use dossier::resolve::markdown::{render, render_plain, Linker};
+use dossier::resolve::mentions::Matcher;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,9 +18,18 @@ fuzz_target!(|data: &[u8]| {
     let names: Vec<&str> = names_line.split('|').take(16).collect();
     let ids: Vec<String> = (0..names.len()).map(|i| format!("actor-{i}")).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let index: HashMap<&str, ActorIx> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, ActorIx::new(i)))
+        .collect();
     let sources: HashMap<&str, usize> = [("other-article", 0)].into_iter().collect();
-    let matcher = Matcher::new(names.iter().enumerate().map(|(i, n)| (i, *n)));
+    let matcher = Matcher::new(
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (ActorIx::new(i), *n)),
+    );
     let unloaded = BTreeSet::new();
     let linker = Linker {
         matcher: Some(&matcher),
@@ -33,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     let rendered = render(body, &linker, true);
     for m in &rendered.mentions {
         assert!(m.paragraph <= rendered.paragraphs, "paragraph out of range");
-        assert!(m.actor < names.len());
+        assert!(m.actor.get() < names.len());
     }
     for p in &rendered.problems {
         assert!(p.offset <= body.len(), "problem offset outside the text");

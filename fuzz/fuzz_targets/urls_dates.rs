@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use dossier::links::{internal_link, Known};
-use dossier::model::PartialDate;
+use dossier::model::{ActorIx, PartialDate};
 use dossier::text::{
     check_url, classify_url, escape_html, is_valid_id, slugify, UrlKind, UrlUse, MAX_SLUG,
 };
@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let sources: HashMap<&str, usize> = [("other-article", 0)].into_iter().collect();
-    let actors: HashMap<&str, usize> = [("hamas", 0)].into_iter().collect();
+    let actors: HashMap<&str, ActorIx> = [("hamas", ActorIx::new(0))].into_iter().collect();
     let known = Known {
         sources: &sources,
         actors: &actors,
