@@ -530,19 +530,21 @@ fn concurrent_builds_into_one_folder_all_succeed() {
 mod serving {
     use std::io::{ErrorKind, Read, Write};
     use std::net::TcpStream;
+    use std::os::unix::process::CommandExt;
     use std::path::Path;
     use std::thread;
     use std::time::{Duration, Instant};
 
     use super::{site_with, ALPHA};
-    use crate::serve::{get, save, serve, Events, Served, WAIT};
+    use crate::serve::{get, save, serve, serve_with, Events, Served, WAIT};
     use crate::support::*;
 
-    /// Sends `request` as it is and reads until the server closes the connection.
+    /// Sends `request` as it is and reads until the server closes the connection (which
+    /// a refusal may do before the request is sent whole).
     fn exchange(port: u16, request: &str) -> String {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         stream.set_read_timeout(Some(WAIT)).expect("timeout");
-        stream.write_all(request.as_bytes()).expect("send request");
+        let _ = stream.write_all(request.as_bytes());
         let mut reply = Vec::new();
         let _ = stream.read_to_end(&mut reply);
         String::from_utf8_lossy(&reply).into_owned()
@@ -665,9 +667,10 @@ mod serving {
     }
 
     #[test]
-    fn serve_answers_a_hundred_event_streams_among_two_hundred_page_loads() {
+    fn serve_answers_sixty_four_event_streams_among_two_hundred_page_loads_and_no_more() {
         // Against hanging only.
         const DEADLINE: Duration = Duration::from_secs(60);
+        const STREAMS: usize = 64;
         let site = copy_fixture("errors-base");
         let served = serve(site.path());
         let port = served.port;
@@ -675,7 +678,7 @@ mod serving {
         let pages: Vec<_> = (0..200)
             .map(|i| thread::spawn(move || get(port, paths[i % paths.len()]).status))
             .collect();
-        let streams: Vec<_> = (0..100)
+        let streams: Vec<_> = (0..STREAMS)
             .map(|_| thread::spawn(move || Events::try_open(port, DEADLINE)))
             .collect();
         for page in pages {
@@ -691,10 +694,18 @@ mod serving {
         }
         assert!(
             failed.is_empty(),
-            "{} of 100 event streams answered; {:?}",
+            "{} of {STREAMS} event streams answered; {:?}",
             open.len(),
             failed.first()
         );
+
+        // The streams, open and not read, leave the pages their connections.
+        let more = exchange(
+            port,
+            &format!("GET /__dossier/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+        );
+        assert_eq!(status(&more), 503, "{more}");
+        assert_eq!(served.get("/").status, 200);
 
         let profile = std::fs::read_to_string(site.path().join(ALPHA)).expect("read");
         save(
@@ -712,9 +723,53 @@ mod serving {
             .filter(|outcome| matches!(outcome, Ok(Ok(()))))
             .count();
         assert_eq!(
-            reloaded, 100,
-            "only {reloaded} of 100 streams saw the reload"
+            reloaded, STREAMS,
+            "only {reloaded} of {STREAMS} streams saw the reload"
         );
+    }
+
+    #[test]
+    fn serve_keeps_half_its_open_files_limit_for_other_than_connections() {
+        let site = copy_fixture("errors-base");
+        let served = serve_with(site.path(), |command| {
+            let limit = libc::rlimit {
+                rlim_cur: 64,
+                rlim_max: 64,
+            };
+            // SAFETY: between fork and exec, only a call that is safe there.
+            unsafe {
+                command.pre_exec(move || {
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        });
+        let port = served.port;
+        let connect = || TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        // More idle connections than there are files left: 32 are kept, the rest refused.
+        let idle: Vec<_> = (0..60).map(|_| connect()).collect();
+        // Accepted after them, it is answered at once rather than after they time out.
+        let mut refused = connect();
+        refused.set_read_timeout(Some(WAIT)).expect("timeout");
+        let mut reply = Vec::new();
+        let _ = refused.read_to_end(&mut reply);
+        let reply = String::from_utf8_lossy(&reply);
+        assert_eq!(status(&reply), 503, "{reply}");
+        drop(idle);
+        // Their threads see them closed at once; the deadline is against hanging only.
+        let deadline = Instant::now() + WAIT;
+        let request =
+            format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+        while status(&exchange(port, &request)) != 200 {
+            assert!(
+                Instant::now() < deadline,
+                "the closed connections stayed counted"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -55,7 +55,13 @@ fn free_port() -> u16 {
 
 /// Starts `dossier serve` on `site/content` and waits for its "Serving … at URL" line.
 pub(crate) fn serve(site: &Path) -> Served {
-    let mut child = dossier()
+    serve_with(site, |_| {})
+}
+
+/// [`serve`], with the command changed by `adjust` before it starts.
+pub(crate) fn serve_with(site: &Path, adjust: impl FnOnce(&mut Command)) -> Served {
+    let mut command = dossier();
+    command
         .current_dir(site)
         .arg("serve")
         .arg("--content")
@@ -63,9 +69,9 @@ pub(crate) fn serve(site: &Path) -> Served {
         .args(["--port", &free_port().to_string()])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start dossier serve");
+        .stderr(Stdio::piped());
+    adjust(&mut command);
+    let mut child = command.spawn().expect("start dossier serve");
     let stdout = child.stdout.take().expect("stdout");
     let stderr_pipe = child.stderr.take().expect("stderr");
     let mut served = Served {

@@ -1,5 +1,7 @@
 //! Routing a request path to a file of the built site, the error page, content types.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
 use super::*;
 
 /// The body of a response: a file of the site as built, or bytes made for this response.
@@ -54,9 +56,24 @@ pub(super) enum Target {
     NotFound,
 }
 
+/// What a redirect's `Location` percent-encodes of a decoded path, besides every byte
+/// that is not ASCII: what would end the path or change what it means (`?`, `#`, `%`),
+/// and what a URL may not hold (controls, space, quotes, angle and curly brackets).
+const LOCATION: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
 /// Maps a URL path to a file of the site: `/` and `/x/` to their `index.html`, `/x` to
-/// `/x/` when that is a folder with an index, or to `x.html` when that exists.
-/// Percent-escapes are decoded; `.` and `..` segments are resolved and cannot climb above
+/// `/x/` when that is a folder with an index (percent-encoded again), or to `x.html` when
+/// that exists. Percent-escapes are decoded; `.` and `..` segments are resolved and cannot climb above
 /// the root.
 pub(super) fn resolve(files: &HashMap<String, Arc<[u8]>>, url_path: &str) -> Target {
     let decoded = percent_decode(url_path);
@@ -88,7 +105,7 @@ pub(super) fn resolve(files: &HashMap<String, Arc<[u8]>>, url_path: &str) -> Tar
         return Target::File(key);
     }
     if files.contains_key(&format!("{key}/index.html")) {
-        return Target::Redirect(format!("/{key}/"));
+        return Target::Redirect(format!("/{}/", utf8_percent_encode(&key, LOCATION)));
     }
     let html = format!("{key}.html");
     if files.contains_key(&html) {
@@ -242,6 +259,15 @@ mod tests {
         );
         assert_eq!(resolve(&files, "/missing.html"), Target::NotFound);
         assert_eq!(resolve(&files, "/actors/"), Target::NotFound);
+    }
+
+    #[test]
+    fn redirects_to_the_folder_encoded_again() {
+        let files = site(&["a?b#c/index.html", "é/index.html", "100%/index.html"]);
+        let redirect = |p: &str| Target::Redirect(p.to_string());
+        assert_eq!(resolve(&files, "/a%3Fb%23c"), redirect("/a%3Fb%23c/"));
+        assert_eq!(resolve(&files, "/%C3%A9"), redirect("/%C3%A9/"));
+        assert_eq!(resolve(&files, "/100%25"), redirect("/100%25/"));
     }
 
     #[test]

@@ -25,7 +25,7 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -125,8 +125,21 @@ struct Snapshot {
 /// What the request threads and the rebuild loop share.
 struct Shared {
     site: RwLock<Arc<Snapshot>>,
-    /// One sender per open event stream; a send fails once its page is gone.
-    subscribers: Mutex<Vec<Sender<String>>>,
+    /// One per open event stream.
+    subscribers: Mutex<Vec<Subscriber>>,
+}
+
+/// The rebuild loop's end of an event stream.
+struct Subscriber {
+    versions: Sender<String>,
+    /// Gone once the stream has ended.
+    open: Weak<()>,
+}
+
+/// An event stream's end of its subscription: the new versions, until dropped.
+struct Subscription {
+    versions: mpsc::Receiver<String>,
+    _open: Arc<()>,
 }
 
 impl Shared {
@@ -138,13 +151,23 @@ impl Shared {
         *self.site.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
     }
 
-    fn subscribe(&self) -> mpsc::Receiver<String> {
-        let (tx, rx) = mpsc::channel();
-        self.subscribers
+    /// Subscribes an event stream to new versions, forgetting the streams that ended.
+    fn subscribe(&self) -> Subscription {
+        let (tx, versions) = mpsc::channel();
+        let open = Arc::new(());
+        let mut subscribers = self
+            .subscribers
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(tx);
-        rx
+            .unwrap_or_else(PoisonError::into_inner);
+        subscribers.retain(|s| s.open.strong_count() > 0);
+        subscribers.push(Subscriber {
+            versions: tx,
+            open: Arc::downgrade(&open),
+        });
+        Subscription {
+            versions,
+            _open: open,
+        }
     }
 
     /// Tells every open page the new version, forgetting those that have gone away.
@@ -152,7 +175,7 @@ impl Shared {
         self.subscribers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .retain(|tx| tx.send(version.to_string()).is_ok());
+            .retain(|s| s.versions.send(version.to_string()).is_ok());
     }
 }
 
@@ -278,5 +301,27 @@ fn open_browser(url: &str) {
     if let Ok(mut child) = command.spawn() {
         // Reap it when it exits, so it does not linger as a zombie.
         let _ = thread::Builder::new().spawn(move || child.wait());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscribing_forgets_the_event_streams_that_ended() {
+        let shared = Shared {
+            site: RwLock::default(),
+            subscribers: Mutex::default(),
+        };
+        let ended = shared.subscribe();
+        let open = shared.subscribe();
+        drop(ended);
+        let _new = shared.subscribe();
+        let subscribers = shared.subscribers.lock().expect("lock");
+        assert_eq!(subscribers.len(), 2);
+        drop(subscribers);
+        shared.reload_all("v2");
+        assert_eq!(open.versions.try_recv().as_deref(), Ok("v2"));
     }
 }

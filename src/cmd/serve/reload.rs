@@ -1,5 +1,7 @@
 //! Live reload: the script added to served pages and the server-sent event stream it listens to.
 
+use std::io::{ErrorKind, Read};
+
 use super::*;
 
 /// An idle event stream sends a comment this often, so a closed page is noticed.
@@ -54,37 +56,62 @@ pub(super) fn rfind_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .rposition(|w| w.eq_ignore_ascii_case(needle))
 }
 
-/// Keeps a `text/event-stream` open: `data: <version>` at once and after each rebuild, a comment line
-/// every [`PING_EVERY`] so a page that has gone is noticed (the write fails).
+/// The head of an event stream's response.
+pub(super) const EVENTS_HEAD: &str = "HTTP/1.1 200 OK\r\n\
+    Content-Type: text/event-stream\r\n\
+    Cache-Control: no-store\r\n\
+    X-Content-Type-Options: nosniff\r\n\
+    Connection: close\r\n\r\n";
+
+/// Keeps a `text/event-stream` open: `data: <version>` at once and after each rebuild, a
+/// comment line every [`PING_EVERY`]. The stream ends when its page has gone: before each
+/// message the connection is checked for the end the client sent when it closed (see
+/// [`client_gone`]), and a write that fails ends it too.
 ///
 /// The stream has the connection to itself (it is closed after), and its thread.
 pub(super) fn event_stream(mut stream: TcpStream, shared: &Shared, head: bool) {
     // Subscribe before answering, so a rebuild right after the answer is not missed.
     let events = (!head).then(|| shared.subscribe());
-    let mut send = |bytes: &[u8]| stream.write_all(bytes).and_then(|()| stream.flush());
-    let start = b"HTTP/1.1 200 OK\r\n\
-        Content-Type: text/event-stream\r\n\
-        Cache-Control: no-store\r\n\
-        Connection: close\r\n\r\n";
-    if send(start).is_err() {
+    if send(&mut stream, EVENTS_HEAD.as_bytes()).is_err() {
         return;
     }
     let Some(events) = events else { return };
     // The version now: a page built before it (a tab that was hidden) reloads at once.
     let hello = format!("retry: 1000\n\ndata: {}\n\n", shared.snapshot().version);
-    if send(hello.as_bytes()).is_err() {
+    if send(&mut stream, hello.as_bytes()).is_err() {
         return;
     }
     loop {
-        let message = match events.recv_timeout(PING_EVERY) {
+        let message = match events.versions.recv_timeout(PING_EVERY) {
             Ok(version) => format!("data: {version}\n\n"),
             Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        if send(message.as_bytes()).is_err() {
+        if client_gone(&mut stream) || send(&mut stream, message.as_bytes()).is_err() {
             return;
         }
     }
+}
+
+fn send(stream: &mut TcpStream, bytes: &[u8]) -> std::io::Result<()> {
+    stream.write_all(bytes)?;
+    stream.flush()
+}
+
+/// Whether the client has closed the connection, without waiting: a page that has gone
+/// does not read, but the ping is so small that writing it would succeed for a long time.
+/// What the client sent since its request (nothing, normally) is read and dropped.
+pub(super) fn client_gone(stream: &mut TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let mut sent = [0u8; 512];
+    let gone = match stream.read(&mut sent) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted),
+    };
+    stream.set_nonblocking(false).is_err() || gone
 }
 
 #[cfg(test)]
@@ -100,5 +127,36 @@ mod tests {
         assert!(out.ends_with("</script>\n</BODY></html>"));
         let out = String::from_utf8(inject_reload(b"<p>no body</p>", "ab-3")).expect("utf-8");
         assert!(out.starts_with("<p>no body</p><script>"));
+    }
+
+    #[test]
+    fn the_event_stream_is_not_sniffed() {
+        assert!(EVENTS_HEAD.contains("\r\nX-Content-Type-Options: nosniff\r\n"));
+    }
+
+    #[test]
+    fn notices_a_client_that_has_closed_the_connection() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let mut client =
+            TcpStream::connect(listener.local_addr().expect("address")).expect("connect");
+        let (mut server, _) = listener.accept().expect("accept");
+        assert!(!client_gone(&mut server));
+        client.write_all(b"stray bytes").expect("write");
+        assert!(!client_gone(&mut server));
+        drop(client);
+        // The end arrives at once on loopback; the deadline is against hanging only.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !client_gone(&mut server) {
+            assert!(
+                Instant::now() < deadline,
+                "the closed client was not noticed"
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+        // The stream is blocking again, as it was.
+        server
+            .set_read_timeout(Some(Duration::from_millis(1)))
+            .expect("timeout");
+        assert_eq!(server.read(&mut [0u8; 1]).expect("end of stream"), 0);
     }
 }
