@@ -7,7 +7,7 @@
 //! is split into reads; a kept-alive connection idle that long is closed, a client that
 //! stops reading is dropped after [`WRITE_TIMEOUT`]. At most [`Limits::connections`]
 //! are open at once (512, or half the open-files limit when that is lower) and at most
-//! [`Limits::event_streams`] of them are event streams (64): more are answered 503, so
+//! [`Limits::event_streams`] of them are event streams (128): more are answered 503, so
 //! streams that are never read cannot keep pages from loading. A failed accept (no file
 //! descriptor left) is retried after [`ACCEPT_PAUSE`], not at full speed. A head that
 //! RFC 9112 calls malformed (a header name that is not a token, a space before the colon,
@@ -39,7 +39,7 @@ const MAX_CONNECTIONS: usize = 512;
 /// The most event streams open at once. A stream lasts as long as its page, so without
 /// a cap of their own, streams could hold every connection and no page would load; a
 /// browser opens at most about six per server.
-const MAX_EVENT_STREAMS: usize = 64;
+const MAX_EVENT_STREAMS: usize = 128;
 
 /// How long the accept loop rests after a failed accept (out of file descriptors, say),
 /// rather than failing again at once, at full speed, until a connection closes.
@@ -628,9 +628,9 @@ mod tests {
             connections,
             event_streams,
         };
-        assert_eq!(Limits::for_open_files(None), limits(512, 64));
-        assert_eq!(Limits::for_open_files(Some(u64::MAX)), limits(512, 64));
-        assert_eq!(Limits::for_open_files(Some(1024)), limits(512, 64));
+        assert_eq!(Limits::for_open_files(None), limits(512, 128));
+        assert_eq!(Limits::for_open_files(Some(u64::MAX)), limits(512, 128));
+        assert_eq!(Limits::for_open_files(Some(1024)), limits(512, 128));
         assert_eq!(Limits::for_open_files(Some(200)), limits(100, 50));
         assert_eq!(Limits::for_open_files(Some(64)), limits(32, 16));
         assert_eq!(Limits::for_open_files(Some(0)), limits(1, 0));
