@@ -807,3 +807,22 @@ pub(crate) mod site {
         }
     }
 }
+
+/// Hezbollah's page opens with a box that says who leads it and since when, the past
+/// leader after, and a timeline drawn over the months of its mentions only.
+#[test]
+fn hezbollahs_box_names_its_present_leader_first_and_its_timeline_starts_with_the_war() {
+    let site = knowledge_base();
+    let html = page(&site, "actors/hezbollah.html");
+    let infobox = between(&html, "class=\"infobox\"", "</section>");
+    let now = infobox
+        .find("naim-qassem.html\">Naim Qassem</a> <span class=\"meta\">since 29 October 2024")
+        .unwrap_or_else(|| panic!("the present leader and since when:\n{infobox}"));
+    let past = infobox
+        .find("hassan-nasrallah.html")
+        .expect("the past leader");
+    assert!(now < past, "{infobox}");
+    let chart = between(&html, "<svg class=\"timeline-chart\"", "</svg>");
+    assert!(!chart.contains("1997"), "{chart}");
+    assert!(chart.contains(">2023</text>"), "{chart}");
+}

@@ -164,6 +164,46 @@ fn the_summary_box_and_timeline_show_leaders_deaths_and_dates() {
 }
 
 #[test]
+fn one_old_source_does_not_stretch_the_timeline() {
+    let dir = site(30);
+    write(
+        &dir.path().join("content/articles/s900.md"),
+        "---\ntitle: \"An old designation\"\ndate: 1997-10-09\noutlet: wire\nurl: https://wire.example.com/1997\n---\nAlpha was designated.\n",
+    );
+    // A source that only tags the actor in its front matter mentions it 0 times: no month.
+    write(
+        &dir.path().join("content/articles/s901.md"),
+        "---\ntitle: \"A list of groups\"\ndate: 1990-05-01\noutlet: wire\nurl: https://wire.example.com/1990\nactors: [alpha]\n---\nA list.\n",
+    );
+    assert_ok(&build(dir.path(), &[]));
+    assert!(!read(dir.path(), "public/actors/alpha.html").contains("May 1990</th>"));
+    let alpha = read(dir.path(), "public/actors/alpha.html");
+    let chart = &alpha[alpha.find("<svg class=\"timeline-chart\"").expect("chart")..];
+    let chart = &chart[..chart.find("</svg>").expect("end")];
+    // The axis runs from January 2024, not from 1997: two bars over two months.
+    assert_eq!(count(chart, "<rect"), 2, "{chart}");
+    assert!(!chart.contains("1997"), "{chart}");
+    assert!(chart.contains(">2024</text>"), "{chart}");
+    assert!(
+        alpha.contains("not drawn: 1 earlier mention, from October 1997."),
+        "the caption says what is left out"
+    );
+    // The table keeps the old month, and no empty month of the gap.
+    assert!(alpha.contains("<th scope=\"row\">October 1997</th><td>1</td>"));
+    assert!(!alpha.contains("<th scope=\"row\">November 1997</th>"));
+    assert!(!alpha.contains("<th scope=\"row\">June 2010</th>"));
+    // A source of a year before the rest is no outlier: with a short gap, it is drawn.
+    write(
+        &dir.path().join("content/articles/s900.md"),
+        "---\ntitle: \"A recent designation\"\ndate: 2023-03-09\noutlet: wire\nurl: https://wire.example.com/2023\n---\nAlpha was designated.\n",
+    );
+    assert_ok(&build(dir.path(), &[]));
+    let alpha = read(dir.path(), "public/actors/alpha.html");
+    assert!(alpha.contains(">2023</text>"));
+    assert!(!alpha.contains("not drawn"));
+}
+
+#[test]
 fn references_are_numbered_once_and_every_citation_lands_on_one() {
     let dir = site(5);
     assert_ok(&build(dir.path(), &[]));

@@ -372,7 +372,12 @@ pub struct EventView<'a> {
 pub struct TimelineView<'a> {
     /// The bar chart, made here and escaped here (`| safe` in the template).
     pub svg: Option<String>,
+    /// Every month with mentions before the chart's first (see [`chart_start`]), then
+    /// every month the chart draws: the chart's numbers, for screen readers.
     pub months: Vec<MonthCount>,
+    /// Mentions in the months before the chart's first, and the first of those months.
+    pub earlier: u32,
+    pub earlier_from: Option<String>,
     /// Mentions in sources dated by year only, left out of the chart.
     pub year_only: u32,
     pub events: Vec<EventView<'a>>,
@@ -630,7 +635,8 @@ fn timeline<'a>(site: &'a Site, resolved: &'a Resolved, i: ActorIx) -> Option<Ti
     let r = &resolved.actors[i];
     let mut per_month: BTreeMap<(u16, u8), u32> = BTreeMap::new();
     let mut year_only = 0;
-    for b in &r.backlinks {
+    // Sources that only tag the actor in their front matter (count 0) are no mentions.
+    for b in r.backlinks.iter().filter(|b| b.count > 0) {
         match site.sources[b.source].date {
             Some(PartialDate {
                 year,
@@ -641,18 +647,18 @@ fn timeline<'a>(site: &'a Site, resolved: &'a Resolved, i: ActorIx) -> Option<Ti
             None => {}
         }
     }
+    let drawn_from = chart_start(&per_month);
+    let mut earlier = Vec::new();
     let mut months = Vec::new();
-    if let (Some(&first), Some(&last)) = (per_month.keys().next(), per_month.keys().next_back()) {
+    if let (Some(first), Some(&last)) = (drawn_from, per_month.keys().next_back()) {
+        for (&(y, m), &count) in per_month.range(..first) {
+            earlier.push(((y, m), month_human(y, m), count));
+        }
         let (mut y, mut m) = first;
         while (y, m) <= last {
-            let d = PartialDate {
-                year: y,
-                month: Some(m),
-                day: None,
-            };
             months.push((
                 (y, m),
-                d.human(),
+                month_human(y, m),
                 per_month.get(&(y, m)).copied().unwrap_or(0),
             ));
             (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
@@ -685,8 +691,11 @@ fn timeline<'a>(site: &'a Site, resolved: &'a Resolved, i: ActorIx) -> Option<Ti
     }
     Some(TimelineView {
         svg,
-        months: months
+        earlier: earlier.iter().map(|m| m.2).sum(),
+        earlier_from: earlier.first().map(|m| m.1.clone()),
+        months: earlier
             .into_iter()
+            .chain(months)
             .map(|(_, label, count)| MonthCount { label, count })
             .collect(),
         year_only,
@@ -700,6 +709,43 @@ fn timeline<'a>(site: &'a Site, resolved: &'a Resolved, i: ActorIx) -> Option<Ti
             })
             .collect(),
     })
+}
+
+/// A gap of at least this many months without mentions, with at most
+/// [`OUTLIER_SHARE`] of the mentions before it, starts the chart after the gap: one
+/// old source (a 1997 designation among 2023–24 reports) must not squeeze the rest
+/// into the right edge. The months left out are still in the table and the caption.
+const OUTLIER_GAP_MONTHS: u32 = 24;
+const OUTLIER_SHARE: f64 = 0.1;
+
+/// The first month the chart draws: the first with mentions, or the first after the
+/// latest long gap that only a few mentions precede. `None` without dated mentions.
+fn chart_start(per_month: &BTreeMap<(u16, u8), u32>) -> Option<(u16, u8)> {
+    let total: u32 = per_month.values().sum();
+    let index = |(y, m): (u16, u8)| u32::from(y) * 12 + u32::from(m);
+    let mut start = *per_month.keys().next()?;
+    let mut before = 0;
+    let mut previous: Option<(u16, u8)> = None;
+    for (&month, &count) in per_month {
+        if let Some(p) = previous {
+            let gap = index(month) - index(p) - 1;
+            if gap >= OUTLIER_GAP_MONTHS && f64::from(before) <= OUTLIER_SHARE * f64::from(total) {
+                start = month;
+            }
+        }
+        before += count;
+        previous = Some(month);
+    }
+    Some(start)
+}
+
+fn month_human(year: u16, month: u8) -> String {
+    PartialDate {
+        year,
+        month: Some(month),
+        day: None,
+    }
+    .human()
 }
 
 /// Width and height of the chart's drawing, in SVG units (it scales to its box).
