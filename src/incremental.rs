@@ -394,6 +394,7 @@ impl Affected {
                         .and_then(|x| resolved.index.actor(&x.value))
                         .is_some_and(|x| c.actor_links.contains(&x))
                     || r.backlinks.iter().any(|b| source(&b.source))
+                    || r.description_cites.iter().any(source)
                     || (actor.sources.iter())
                         .filter_map(|s| resolved.index.source(&s.value))
                         .any(|s| source(&s))

@@ -203,6 +203,93 @@ fn one_old_source_does_not_stretch_the_timeline() {
     assert!(!alpha.contains("not drawn"));
 }
 
+/// Alpha's profile with a description whose footnotes cite sources (by id, and by a
+/// link to the article's file) and one that is an ordinary note.
+fn with_footnotes(dir: &tempfile::TempDir, first_footnote: &str) {
+    let path = dir.path().join("content/actors/alpha.yaml");
+    let profile = std::fs::read_to_string(&path).expect("alpha");
+    let description = format!(
+        "description: |\n  Alpha fights Charlie Leader.[^a] It was founded in 2001.[^b] It says so again.[^a] See the note.[^c]\n\n  [^a]: {first_footnote}\n  [^b]: [The Wire's report](s005.md)\n  [^c]: A note of the contributor.\n"
+    );
+    write(
+        &path,
+        &profile.replace(
+            "founded: 2001-02\n",
+            &format!("founded: 2001-02\n{description}"),
+        ),
+    );
+}
+
+#[test]
+fn description_footnotes_that_cite_sources_join_the_numbered_references() {
+    let dir = site(5);
+    with_footnotes(&dir, "s003");
+    assert_ok(&build(dir.path(), &[]));
+    let html = read(dir.path(), "public/actors/alpha.html");
+    let description = &html[html
+        .find("<section class=\"description\">")
+        .expect("description")..];
+    let description = &description[..description.find("</section>").expect("end")];
+    // Numbered first, as the description comes first: s003 is [1], s005 [2].
+    assert!(
+        description.contains("Charlie Leader.<sup class=\"cite\"><a href=\"#ref-1\" aria-label=\"reference 1\">[1]</a></sup>"),
+        "{description}"
+    );
+    assert!(
+        description.contains("2001.<sup class=\"cite\"><a href=\"#ref-2\""),
+        "{description}"
+    );
+    assert_eq!(count(description, "href=\"#ref-1\""), 2, "{description}");
+    // The citing footnotes are not listed as footnotes; the ordinary one is.
+    assert!(!description.contains("s003"), "{description}");
+    assert!(
+        description.contains("A note of the contributor."),
+        "{description}"
+    );
+    assert_eq!(
+        count(description, "footnote-definition\""),
+        1,
+        "{description}"
+    );
+    assert!(!description.contains('\0'));
+    // One reference entry for s003, cited by the footnote and by the `opposes` relation.
+    let refs = &html[html.find("<li id=\"ref-1\"").expect("ref 1")..];
+    assert!(refs[..refs.find("</li>").expect("end")].contains("sources/s003.html"));
+    let ids: Vec<&str> = html
+        .split("<li id=\"ref-")
+        .skip(1)
+        .map(|s| &s[..s.find('"').expect("id end")])
+        .collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), unique.len(), "{ids:?}");
+    let s003 = html
+        .matches("<li id=\"ref-")
+        .zip(html.split("<li id=\"ref-").skip(1))
+        .filter(|(_, li)| li[..li.find("</li>").unwrap()].contains("sources/s003.html"))
+        .count();
+    assert_eq!(s003, 1, "s003 listed once");
+    // The source page counts the profile among those that cite it.
+    let source = read(dir.path(), "public/sources/s005.html");
+    assert!(
+        source.contains("alpha.html"),
+        "s005 is cited by Alpha's profile"
+    );
+}
+
+#[test]
+fn a_footnote_naming_an_unknown_source_is_an_error_at_its_place() {
+    let dir = site(5);
+    with_footnotes(&dir, "s-999");
+    let out = check(dir.path());
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("alpha.yaml:") && err.contains("no source has the id `s-999`"),
+        "{err}"
+    );
+    assert!(err.contains("[^a]: s-999"), "the line and a caret: {err}");
+}
+
 #[test]
 fn references_are_numbered_once_and_every_citation_lands_on_one() {
     let dir = site(5);

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::model::{Actor, ActorIx, PartialDate, RelationType, Site, Source, SourceIx};
+use crate::resolve::markdown::cite_marker;
 use crate::resolve::{Doc, Edge, Resolved, ResolvedActor};
 use crate::text::escape_html;
 
@@ -347,6 +348,20 @@ impl<'a> References<'a> {
     }
 }
 
+/// A description's HTML with each [`cite_marker`] replaced by the superscript number of
+/// its source in the page's references, as relation citations are written.
+fn numbered_citations(html: &str, cites: &[SourceIx], refs: &mut References) -> String {
+    let mut out = html.to_string();
+    for (k, &s) in cites.iter().enumerate() {
+        let n = refs.cite(s);
+        let sup = format!(
+            "<sup class=\"cite\"><a href=\"#ref-{n}\" aria-label=\"reference {n}\">[{n}]</a></sup>"
+        );
+        out = out.replace(&cite_marker(k), &sup);
+    }
+    out
+}
+
 /// A line of the summary box: the current and past ends of one kind of relation.
 #[derive(Serialize)]
 pub struct KeyFact<'a> {
@@ -396,7 +411,7 @@ pub struct ActorPage<'a> {
     pub kind: &'static str,
     pub aliases: Vec<&'a str>,
     pub summary: Option<&'a str>,
-    pub description_html: Option<&'a str>,
+    pub description_html: Option<String>,
     pub founded: Option<String>,
     pub born: Option<String>,
     pub dissolved: Option<String>,
@@ -506,6 +521,11 @@ pub fn actor_page<'a>(
         numbers: HashMap::new(),
         list: Vec::new(),
     };
+    // The description comes first on the page: its footnotes' sources are numbered first.
+    let description_html = r
+        .description_html
+        .as_deref()
+        .map(|html| numbered_citations(html, &r.description_cites, &mut refs));
     let name = |e: &Edge| site.actors[e.other].name.value.as_str();
 
     // The summary box: who leads it (or what a person leads), what it is part of.
@@ -593,7 +613,7 @@ pub fn actor_page<'a>(
         kind: a.kind.as_str(),
         aliases: a.aliases.iter().map(|x| x.value.as_str()).collect(),
         summary: a.summary.as_deref(),
-        description_html: r.description_html.as_deref(),
+        description_html,
         founded: date(a.founded),
         born: date(a.born),
         dissolved: date(a.dissolved),

@@ -86,6 +86,82 @@ pub struct Rendered {
     pub blocks: Vec<TextBlock>,
     /// How many sentence numbers the mentions used.
     pub sentences: u32,
+    /// With [`render_description`]'s `cite_sources`: the sources its footnotes cite, in
+    /// the order of first reference; the HTML holds a [`cite_marker`] for each reference.
+    pub cites: Vec<usize>,
+}
+
+/// What stands in a description's HTML for a footnote reference that cites source
+/// number `k` of [`Rendered::cites`], until the page numbers its references. NUL
+/// characters cannot come from content (they are refused when a file is read, and
+/// `&#0;` reads as U+FFFD), so no contributor can write one.
+pub fn cite_marker(k: usize) -> String {
+    format!("\0cite:{k}\0")
+}
+
+/// The footnote definitions of a description that cite one source of the site, with
+/// nothing else: `[^n]: article-id` or `[^n]: [any text](article-id.md)`. Gives each
+/// one's label and source index, and the events it spans (dropped from the output: the
+/// page's references list the source instead). A lone word of id shape (`a-b`) that is
+/// no source id is a problem: it was meant as one.
+fn source_footnotes<'e>(
+    events: &[(Event<'e>, std::ops::Range<usize>)],
+    sources: &HashMap<&str, usize>,
+    problems: &mut Vec<Problem>,
+) -> (HashMap<CowStr<'e>, usize>, Vec<std::ops::Range<usize>>) {
+    let mut cited = HashMap::new();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::FootnoteDefinition(label)) = &events[i].0 else {
+            i += 1;
+            continue;
+        };
+        let Some(len) = events[i..]
+            .iter()
+            .position(|(e, _)| matches!(e, Event::End(TagEnd::FootnoteDefinition)))
+        else {
+            break;
+        };
+        let inner = &events[i + 1..i + len];
+        let source = match inner {
+            [(Event::Start(Tag::Paragraph), _), (Event::Text(t), range), (Event::End(TagEnd::Paragraph), _)] =>
+            {
+                let id = t.trim();
+                let shaped = id.contains('-') && crate::text::is_valid_id(id);
+                match sources.get(id) {
+                    Some(&s) => Some(s),
+                    None if shaped => {
+                        problems.push(Problem {
+                            offset: range.start,
+                            len: range.len(),
+                            message: format!(
+                                "no source has the id `{id}`: a footnote that cites a source names an article of articles/ by its file name without `.md`"
+                            ),
+                        });
+                        None
+                    }
+                    None => None,
+                }
+            }
+            [(Event::Start(Tag::Paragraph), _), (Event::Start(Tag::Link { dest_url, .. }), _), .., (Event::End(TagEnd::Link), _), (Event::End(TagEnd::Paragraph), _)]
+                if inner[2..inner.len() - 2]
+                    .iter()
+                    .all(|(e, _)| !matches!(e, Event::Start(Tag::Link { .. }))) =>
+            {
+                let file = dest_url.trim();
+                let file = file.strip_prefix("../articles/").unwrap_or(file);
+                (file.strip_suffix(".md")).and_then(|id| sources.get(id).copied())
+            }
+            _ => None,
+        };
+        if let Some(s) = source {
+            cited.insert(label.clone(), s);
+            spans.push(i..i + len + 1);
+        }
+        i += len + 1;
+    }
+    (cited, spans)
 }
 
 pub fn options() -> Options {
@@ -97,6 +173,17 @@ pub fn options() -> Options {
 
 /// Renders Markdown; `anchors` numbers paragraphs (source bodies) or not (descriptions).
 pub fn render(markdown: &str, linker: &Linker, anchors: bool) -> Rendered {
+    render_with(markdown, linker, anchors, false)
+}
+
+/// Renders a profile's description (no paragraph anchors). With `cite_sources`, a
+/// footnote that cites a source of the site (see [`source_footnotes`]) becomes a
+/// [`cite_marker`] where it is referenced, and its definition is left out.
+pub fn render_description(markdown: &str, linker: &Linker, cite_sources: bool) -> Rendered {
+    render_with(markdown, linker, false, cite_sources)
+}
+
+fn render_with(markdown: &str, linker: &Linker, anchors: bool, cite_sources: bool) -> Rendered {
     let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
@@ -106,8 +193,34 @@ pub fn render(markdown: &str, linker: &Linker, anchors: bool) -> Rendered {
         out: Vec::with_capacity(events.len() + 16),
         ..Renderer::default()
     };
+    let (cited, dropped) = if cite_sources {
+        source_footnotes(&events, linker.sources, &mut r.problems)
+    } else {
+        Default::default()
+    };
+    let mut cites: Vec<usize> = Vec::new();
+    let mut dropped = dropped.into_iter().peekable();
     r.blocks.push(Block::default());
     for i in 0..events.len() {
+        if let Some(span) = dropped.peek() {
+            if span.contains(&i) {
+                if i + 1 == span.end {
+                    dropped.next();
+                }
+                continue;
+            }
+        }
+        if let Event::FootnoteReference(label) = &events[i].0 {
+            if let Some(&s) = cited.get(label) {
+                let k = cites.iter().position(|&c| c == s).unwrap_or_else(|| {
+                    cites.push(s);
+                    cites.len() - 1
+                });
+                r.flush();
+                r.out.push(Event::InlineHtml(CowStr::from(cite_marker(k))));
+                continue;
+            }
+        }
         let next_is_paragraph =
             matches!(events.get(i + 1), Some((Event::Start(Tag::Paragraph), _)));
         let (event, range) = events[i].clone();
@@ -128,6 +241,7 @@ pub fn render(markdown: &str, linker: &Linker, anchors: bool) -> Rendered {
         paragraphs: r.paragraphs,
         blocks: r.text_blocks,
         sentences: r.sentences,
+        cites,
     }
 }
 

@@ -90,9 +90,12 @@ pub struct ResolvedActor {
     pub mention_total: u32,
     /// Actors mentioned in the same sources, most shared sources first.
     pub co_mentions: Vec<(ActorIx, u32)>,
+    /// With a [`markdown::cite_marker`] for each footnote that cites a source.
     pub description_html: Option<String>,
     /// The description's plain text, from the same Markdown pass (for search).
     pub description_text: Option<String>,
+    /// The sources the description's footnotes cite, in the order of the markers.
+    pub description_cites: Vec<SourceIx>,
 }
 
 /// What resolve derives for one source.
@@ -254,17 +257,14 @@ impl<'s> Mentions<'s> {
     }
 
     /// Profile descriptions link `[[id]]` only; actor pages sit beside each other.
-    fn descriptions(
-        &self,
-        site: &Site,
-        errors: &mut Vec<Diagnostic>,
-    ) -> Vec<Option<(String, String)>> {
+    fn descriptions(&self, site: &Site, errors: &mut Vec<Diagnostic>) -> Vec<Option<Description>> {
         let linker = self.linker(false, "");
         render_descriptions(
             site.actors
                 .iter()
                 .map(|a| (&a.file, a.description.as_ref())),
             &linker,
+            true,
             errors,
         )
     }
@@ -274,13 +274,14 @@ impl<'s> Mentions<'s> {
         &self,
         site: &Site,
         errors: &mut Vec<Diagnostic>,
-    ) -> Vec<Option<(String, String)>> {
+    ) -> Vec<Option<Description>> {
         let linker = self.linker(false, "../actors/");
         render_descriptions(
             site.outlets
                 .iter()
                 .map(|o| (&o.file, o.description.as_ref())),
             &linker,
+            false,
             errors,
         )
     }
@@ -343,7 +344,18 @@ pub fn resolve_with(
 
     let (backlinks, mention_totals) = backlinks(site.actors.len(), &sources, &source_order);
     let co_mentions = co_mentions(site, &sources);
-    for (s, citations) in citations(site, &index).into_iter().enumerate() {
+    let mut citations = citations(site, &index);
+    // A description's footnote cites its source as the profile's `sources` do.
+    for (a, d) in descriptions.iter().enumerate() {
+        for s in d.iter().flat_map(|d| &d.cites) {
+            citations[s.get()].profiles.push(ActorIx::new(a));
+        }
+    }
+    for c in &mut citations {
+        c.profiles.sort();
+        c.profiles.dedup();
+    }
+    for (s, citations) in citations.into_iter().enumerate() {
         let source = &mut sources[s];
         source.citations = citations;
         source.outlet = (site.sources[s].outlet.as_ref()).and_then(|o| index.outlet(&o.value));
@@ -351,7 +363,7 @@ pub fn resolve_with(
     let mut outlets: Vec<ResolvedOutlet> = outlet_descriptions
         .into_iter()
         .map(|description| ResolvedOutlet {
-            description_html: description.map(|(html, _)| html),
+            description_html: description.map(|d| d.html),
             sources: Vec::new(),
         })
         .collect();
@@ -364,7 +376,10 @@ pub fn resolve_with(
         .zip(co_mentions.into_iter().zip(descriptions))
         .map(
             |(((relations, backlinks), mention_total), (co_mentions, description))| {
-                let (description_html, description_text) = description.unzip();
+                let (description_html, description_text, description_cites) = match description {
+                    Some(d) => (Some(d.html), Some(d.text), d.cites),
+                    None => (None, None, Vec::new()),
+                };
                 ResolvedActor {
                     relations,
                     backlinks,
@@ -372,6 +387,7 @@ pub fn resolve_with(
                     co_mentions,
                     description_html,
                     description_text,
+                    description_cites,
                 }
             },
         )
@@ -402,15 +418,24 @@ fn problem_at_offset(file: &SourceFile, base: usize, problem: &Problem) -> Diagn
     .with_len(len)
 }
 
+/// A description rendered: its HTML, its plain text (for search), and the sources its
+/// footnotes cite (actor descriptions only; see [`markdown::render_description`]).
+struct Description {
+    html: String,
+    text: String,
+    cites: Vec<SourceIx>,
+}
+
 fn render_descriptions<'a>(
     items: impl Iterator<Item = (&'a SourceFile, Option<&'a Located<String>>)>,
     linker: &Linker,
+    cite_sources: bool,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Option<(String, String)>> {
+) -> Vec<Option<Description>> {
     items
         .map(|(file, description)| {
             let description = description?;
-            let rendered = markdown::render(&description.value, linker, false);
+            let rendered = markdown::render_description(&description.value, linker, cite_sources);
             for p in rendered.problems {
                 errors.push(match scalar_offset(&file.text, description, p.offset) {
                     Some(at) => problem_at_offset(file, at, &Problem { offset: 0, ..p }),
@@ -425,7 +450,11 @@ fn render_descriptions<'a>(
                 });
             }
             let text: Vec<&str> = rendered.blocks.iter().map(|b| b.text.as_str()).collect();
-            Some((rendered.html, text.join("\n")))
+            Some(Description {
+                text: text.join("\n"),
+                html: rendered.html,
+                cites: rendered.cites.into_iter().map(SourceIx::new).collect(),
+            })
         })
         .collect()
 }
