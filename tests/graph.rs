@@ -7,7 +7,8 @@
 //! each side, 1.25 font sizes tall, the baseline 0.35 font sizes below the middle, the
 //! box starting, centred or ending at `x` as `text-anchor` says. A label placed away from
 //! its node has a leader line (`<line class="leader">` in the node's link) from the
-//! node's rim to the label's box, through no other label.
+//! node's rim to the label's box, through no other label; a label without one is nearer
+//! its own node than any other node.
 
 use std::path::Path;
 
@@ -161,7 +162,8 @@ fn measure(svg: &str) -> Drawing {
 }
 
 /// Every node of the drawing has a label, inside the drawing, over no other label and no
-/// node; each leader line runs from its node's rim to its label, through no other label.
+/// node; each leader line runs from its node's rim to its label, through no other label;
+/// a label without one is nearer its own node than any other.
 #[track_caller]
 fn assert_readable(svg: &str, what: &str) -> Drawing {
     let open = &svg[..svg.find('>').unwrap()];
@@ -174,8 +176,27 @@ fn assert_readable(svg: &str, what: &str) -> Drawing {
     assert!(!d.nodes.is_empty(), "{what}: no node");
     // The precision the SVG writes its numbers with.
     let eps = 0.15;
+    // How far a box is from a circle's rim.
+    let rim = |b: &Rect, (cx, cy, r): Circle| {
+        (cx - cx.clamp(b.x0, b.x1)).hypot(cy - cy.clamp(b.y0, b.y1)) - r
+    };
     for (i, leader) in d.leaders.iter().enumerate() {
-        let Some(l) = *leader else { continue };
+        let ((circle, label), l) = (&d.nodes[i], *leader);
+        let Some(l) = l else {
+            // A label without a leader is nearer its own node than any other node.
+            let Some((text, b)) = label.as_ref() else {
+                continue;
+            };
+            let own = rim(b, *circle);
+            for (j, (other, _)) in d.nodes.iter().enumerate() {
+                let nearer = rim(b, *other) < own - eps;
+                assert!(
+                    !nearer,
+                    "{what}: label {text:?} nearer node {j} than its own"
+                );
+            }
+            continue;
+        };
         let ((cx, cy, r), label) = &d.nodes[i];
         let (_, b) = label.as_ref().expect("a leader leads to a label");
         let from_rim = ((l.0 - cx).powi(2) + (l.1 - cy).powi(2)).sqrt();

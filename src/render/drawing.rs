@@ -5,8 +5,10 @@
 //! A label's box is estimated from its font size and character count ([`label_box`]);
 //! the tests measure the drawn SVG with the same estimate. Each label takes the first
 //! free place among [`candidates`]: beside, below or above its node, then on rings at
-//! growing distances, where a dashed leader line joins node and label. A leader may
-//! cross edges and nodes but no label, and no later label covers it. Collision checks
+//! growing distances, where a dashed leader line joins node and label. A label without
+//! a leader must be nearer its own node's rim than any other's, so that it reads as
+//! its node's. A leader may cross edges and nodes but no label, and no later label
+//! covers it. Collision checks
 //! go through a spatial hash, so a pass costs about nodes × candidates. When some label
 //! still finds no free place, the drawing is stretched vertically and the labels placed
 //! again: the width stays that of the drawing's box, the height grows.
@@ -195,7 +197,10 @@ fn place_labels(nodes: &[Node], order: &[usize], frame: &Frame) -> Vec<Option<Re
             b.x0 >= 0.0
                 && b.x1 <= frame.width
                 && grid.is_free(b)
-                && leader(n, b, frame.font).is_none_or(|l| grid.is_clear(&l))
+                && match leader(n, b, frame.font) {
+                    Some(l) => grid.is_clear(&l),
+                    None => grid.is_nearest(n, b),
+                }
         };
         let found = candidates(n, w, h).into_iter().find(|b| free(b));
         if let Some(b) = found {
@@ -287,10 +292,18 @@ impl Obstacle {
     }
 }
 
+/// How far a box is from the rim of the circle at (`x`, `y`) of radius `r`.
+fn rim_distance(b: &Rect, x: f64, y: f64, r: f64) -> f64 {
+    let (dx, dy) = (x - x.clamp(b.x0, b.x1), y - y.clamp(b.y0, b.y1));
+    (dx * dx + dy * dy).sqrt() - r
+}
+
 /// A spatial hash: square cells of side `cell`, each listing the obstacles whose
 /// bounds reach into it.
 struct Grid {
     cell: f64,
+    /// The largest node radius filed.
+    max_radius: f64,
     items: Vec<Obstacle>,
     cells: std::collections::HashMap<(i64, i64), Vec<usize>>,
 }
@@ -299,6 +312,7 @@ impl Grid {
     fn new(cell: f64) -> Self {
         Grid {
             cell,
+            max_radius: 0.0,
             items: Vec::new(),
             cells: std::collections::HashMap::new(),
         }
@@ -312,6 +326,9 @@ impl Grid {
     }
 
     fn add(&mut self, o: Obstacle) {
+        if let Obstacle::Node(_, _, r) = o {
+            self.max_radius = self.max_radius.max(r);
+        }
         let k = self.items.len();
         self.items.push(o);
         for c in self.span(&o.bounds()).collect::<Vec<_>>() {
@@ -328,6 +345,24 @@ impl Grid {
     fn is_clear(&self, l: &Segment) -> bool {
         self.near(&l.bounds()).all(|o| match o {
             Obstacle::Label(b) => !l.crosses(b),
+            _ => true,
+        })
+    }
+
+    /// Whether no other node's rim is nearer the label box `b` than its own node `n`'s,
+    /// so that a label without a leader line reads as its node's.
+    fn is_nearest(&self, n: &Node, b: &Rect) -> bool {
+        let own = rim_distance(b, n.x, n.y, n.r);
+        let reach = own + self.max_radius;
+        let around = Rect {
+            x0: b.x0 - reach,
+            y0: b.y0 - reach,
+            x1: b.x1 + reach,
+            y1: b.y1 + reach,
+        };
+        self.near(&around).all(|o| match *o {
+            // The own node counts too, at its own distance: not nearer than itself.
+            Obstacle::Node(x, y, r) => rim_distance(b, x, y, r - 1.0) >= own - 1e-9,
             _ => true,
         })
     }
@@ -658,6 +693,31 @@ mod tests {
         let mut grid = Grid::new(16.0);
         grid.add(Obstacle::Leader(through));
         assert!(!grid.is_free(&box_));
+    }
+
+    #[test]
+    fn a_label_without_a_leader_sits_nearer_its_own_node_than_any_other() {
+        // A box between A and B, nearer B, reads as B's label, not A's.
+        let nodes = [node(100.0, 100.0, "A"), node(100.0, 128.0, "B")];
+        let mut grid = Grid::new(30.0);
+        for n in &nodes {
+            grid.add(Obstacle::Node(n.x, n.y, n.r + 1.0));
+        }
+        let below = Rect {
+            x0: 90.0,
+            y0: 112.0,
+            x1: 110.0,
+            y1: 118.0,
+        };
+        assert!(!grid.is_nearest(&nodes[0], &below));
+        assert!(grid.is_nearest(&nodes[1], &below));
+        let right = Rect {
+            x0: 111.0,
+            y0: 94.0,
+            x1: 140.0,
+            y1: 106.0,
+        };
+        assert!(grid.is_nearest(&nodes[0], &right));
     }
 
     #[test]
