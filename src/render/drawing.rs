@@ -1,11 +1,17 @@
-//! Drawing a laid-out graph as inline SVG: labels placed beside their nodes where they
+//! Drawing a laid-out graph as inline SVG: labels placed around their nodes where they
 //! overlap no other label and no node, and the markup (typed, directed edges; each
 //! node a link with its label), shared by `graph.html` and the actor pages.
 //!
 //! A label's box is estimated from its font size and character count ([`label_box`]);
-//! the tests measure the drawn SVG with the same estimate. When some label finds no
-//! free place, the drawing is stretched vertically and the labels placed again, so
-//! that labels find room: the width stays that of the drawing's box, the height grows.
+//! the tests measure the drawn SVG with the same estimate. Each label takes the first
+//! free place among [`candidates`]: beside, below or above its node, then on rings at
+//! growing distances, where a dashed leader line joins node and label. A label without
+//! a leader must be nearer its own node's rim than any other's, so that it reads as
+//! its node's. A leader may cross edges and nodes but no label, and no later label
+//! covers it. Collision checks
+//! go through a spatial hash, so a pass costs about nodes × candidates. When some label
+//! still finds no free place, the drawing is stretched vertically and the labels placed
+//! again: the width stays that of the drawing's box, the height grows.
 
 use std::fmt::Write as _;
 
@@ -29,6 +35,10 @@ const PAD_Y: f64 = 10.0;
 /// its node keeps its tooltip).
 const STRETCH_STEP: f64 = 1.1;
 const STRETCH_TRIES: usize = 12;
+/// Rings of far places tried around a node, a line height apart, and the directions on
+/// each.
+const RINGS: usize = 10;
+const RING_DIRECTIONS: usize = 16;
 
 /// A box in drawing units.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -169,11 +179,16 @@ pub fn settle(nodes: &mut [Node], order: &[usize], frame: &Frame) -> (Vec<Option
 }
 
 /// One pass of label placement, in `order` (most important first): each label takes the
-/// first candidate place beside its node that stays inside the width and overlaps no
-/// node and no label placed before it.
+/// first candidate place around its node that stays inside the width and overlaps no
+/// node and no label placed before it. The checks look only at the obstacles a spatial
+/// hash files near the candidate, so a pass costs about nodes × candidates.
 fn place_labels(nodes: &[Node], order: &[usize], frame: &Frame) -> Vec<Option<Rect>> {
     let mut boxes: Vec<Option<Rect>> = vec![None; nodes.len()];
-    let mut placed: Vec<Rect> = Vec::with_capacity(nodes.len());
+    let mut grid = Grid::new(LINE_HEIGHT * frame.font * 2.0);
+    for n in nodes {
+        let r = n.r + 1.0;
+        grid.add(Obstacle::Node(n.x, n.y, r));
+    }
     for &i in order {
         let n = &nodes[i];
         let text = label_text(&n.name, frame.max_chars);
@@ -181,19 +196,189 @@ fn place_labels(nodes: &[Node], order: &[usize], frame: &Frame) -> Vec<Option<Re
         let free = |b: &Rect| {
             b.x0 >= 0.0
                 && b.x1 <= frame.width
-                && !placed.iter().any(|p| p.overlaps(b))
-                && !nodes.iter().any(|m| b.touches_circle(m.x, m.y, m.r + 1.0))
+                && grid.is_free(b)
+                && match leader(n, b, frame.font) {
+                    Some(l) => grid.is_clear(&l),
+                    None => grid.is_nearest(n, b),
+                }
         };
         let found = candidates(n, w, h).into_iter().find(|b| free(b));
         if let Some(b) = found {
-            placed.push(b);
+            grid.add(Obstacle::Label(b));
+            if let Some(l) = leader(n, &b, frame.font) {
+                grid.add(Obstacle::Leader(l));
+            }
             boxes[i] = Some(b);
         }
     }
     boxes
 }
 
-/// Places for a `w` × `h` label around node `n`, nearest and most readable first.
+/// What a label may not cover: a node's circle (centre and radius), a placed label, or
+/// a leader line (which no label may cover either).
+#[derive(Clone, Copy)]
+enum Obstacle {
+    Node(f64, f64, f64),
+    Label(Rect),
+    Leader(Segment),
+}
+
+/// A line from (`x0`, `y0`) to (`x1`, `y1`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+impl Segment {
+    fn bounds(&self) -> Rect {
+        Rect {
+            x0: self.x0.min(self.x1),
+            y0: self.y0.min(self.y1),
+            x1: self.x0.max(self.x1),
+            y1: self.y0.max(self.y1),
+        }
+    }
+
+    /// Whether the line passes through the inside of `b` (Liang–Barsky clipping).
+    pub fn crosses(&self, b: &Rect) -> bool {
+        let (dx, dy) = (self.x1 - self.x0, self.y1 - self.y0);
+        let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+        for (p, q) in [
+            (-dx, self.x0 - b.x0),
+            (dx, b.x1 - self.x0),
+            (-dy, self.y0 - b.y0),
+            (dy, b.y1 - self.y0),
+        ] {
+            if p == 0.0 {
+                if q <= 0.0 {
+                    return false;
+                }
+            } else {
+                let t = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(t);
+                } else {
+                    t1 = t1.min(t);
+                }
+            }
+        }
+        t0 < t1
+    }
+}
+
+impl Obstacle {
+    fn bounds(&self) -> Rect {
+        match *self {
+            Obstacle::Node(x, y, r) => Rect {
+                x0: x - r,
+                y0: y - r,
+                x1: x + r,
+                y1: y + r,
+            },
+            Obstacle::Label(b) => b,
+            Obstacle::Leader(l) => l.bounds(),
+        }
+    }
+
+    fn hits(&self, b: &Rect) -> bool {
+        match *self {
+            Obstacle::Node(x, y, r) => b.touches_circle(x, y, r),
+            Obstacle::Label(c) => b.overlaps(&c),
+            Obstacle::Leader(l) => l.crosses(b),
+        }
+    }
+}
+
+/// How far a box is from the rim of the circle at (`x`, `y`) of radius `r`.
+fn rim_distance(b: &Rect, x: f64, y: f64, r: f64) -> f64 {
+    let (dx, dy) = (x - x.clamp(b.x0, b.x1), y - y.clamp(b.y0, b.y1));
+    (dx * dx + dy * dy).sqrt() - r
+}
+
+/// A spatial hash: square cells of side `cell`, each listing the obstacles whose
+/// bounds reach into it.
+struct Grid {
+    cell: f64,
+    /// The largest node radius filed.
+    max_radius: f64,
+    items: Vec<Obstacle>,
+    cells: std::collections::HashMap<(i64, i64), Vec<usize>>,
+}
+
+impl Grid {
+    fn new(cell: f64) -> Self {
+        Grid {
+            cell,
+            max_radius: 0.0,
+            items: Vec::new(),
+            cells: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The cells a box reaches into.
+    fn span(&self, b: &Rect) -> impl Iterator<Item = (i64, i64)> {
+        let at = |v: f64| (v / self.cell).floor() as i64;
+        let (cx0, cx1, cy0, cy1) = (at(b.x0), at(b.x1), at(b.y0), at(b.y1));
+        (cx0..=cx1).flat_map(move |cx| (cy0..=cy1).map(move |cy| (cx, cy)))
+    }
+
+    fn add(&mut self, o: Obstacle) {
+        if let Obstacle::Node(_, _, r) = o {
+            self.max_radius = self.max_radius.max(r);
+        }
+        let k = self.items.len();
+        self.items.push(o);
+        for c in self.span(&o.bounds()).collect::<Vec<_>>() {
+            self.cells.entry(c).or_default().push(k);
+        }
+    }
+
+    fn is_free(&self, b: &Rect) -> bool {
+        self.near(b).all(|o| !o.hits(b))
+    }
+
+    /// Whether a leader line passes through no placed label (it may cross nodes' edges
+    /// and other leaders).
+    fn is_clear(&self, l: &Segment) -> bool {
+        self.near(&l.bounds()).all(|o| match o {
+            Obstacle::Label(b) => !l.crosses(b),
+            _ => true,
+        })
+    }
+
+    /// Whether no other node's rim is nearer the label box `b` than its own node `n`'s,
+    /// so that a label without a leader line reads as its node's.
+    fn is_nearest(&self, n: &Node, b: &Rect) -> bool {
+        let own = rim_distance(b, n.x, n.y, n.r);
+        let reach = own + self.max_radius;
+        let around = Rect {
+            x0: b.x0 - reach,
+            y0: b.y0 - reach,
+            x1: b.x1 + reach,
+            y1: b.y1 + reach,
+        };
+        self.near(&around).all(|o| match *o {
+            // The own node counts too, at its own distance: not nearer than itself.
+            Obstacle::Node(x, y, r) => rim_distance(b, x, y, r - 1.0) >= own - 1e-9,
+            _ => true,
+        })
+    }
+
+    /// The obstacles filed in the cells a box reaches into (some more than once).
+    fn near<'a>(&'a self, b: &Rect) -> impl Iterator<Item = &'a Obstacle> + 'a {
+        self.span(b)
+            .filter_map(|c| self.cells.get(&c))
+            .flatten()
+            .map(|&k| &self.items[k])
+    }
+}
+
+/// Places for a `w` × `h` label around node `n`, nearest and most readable first:
+/// beside, below, above and at the corners of the node, a little shifted; then on rings
+/// at growing distances, where the drawing adds a leader line from node to label.
 fn candidates(n: &Node, w: f64, h: f64) -> Vec<Rect> {
     let (x, y, r) = (n.x, n.y, n.r);
     let at = |x0: f64, y0: f64| Rect {
@@ -212,7 +397,7 @@ fn candidates(n: &Node, w: f64, h: f64) -> Vec<Rect> {
     } else {
         ([right, left], [x + r * 0.7, x - r * 0.7 - w])
     };
-    let mut out = Vec::with_capacity(26);
+    let mut out = Vec::with_capacity(26 + RINGS * RING_DIRECTIONS);
     for sx in sides {
         out.push(at(sx, mid));
     }
@@ -232,7 +417,39 @@ fn candidates(n: &Node, w: f64, h: f64) -> Vec<Rect> {
         out.push(at(centre, below + dy));
         out.push(at(centre, above - dy));
     }
+    // Rings: the box's near side one, two, … line heights past the rim, in directions
+    // from the preferred side round to the other.
+    let first = if n.prefer_left { 0.5 } else { 0.0 };
+    for ring in 1..=RINGS {
+        let reach = r + GAP + ring as f64 * h;
+        for k in 0..RING_DIRECTIONS {
+            // 0, +1, −1, +2, −2, … steps from the preferred side.
+            let step = k.div_ceil(2);
+            let sign = if k % 2 == 1 { 1.0 } else { -1.0 };
+            let turn = first + sign * step as f64 / RING_DIRECTIONS as f64;
+            let (sin, cos) = (std::f64::consts::TAU * turn).sin_cos();
+            let (dx, dy) = (cos, sin);
+            // From the node's centre to the box's centre: the reach, plus the box's half
+            // extent along the direction.
+            let along = reach + dx.abs() * w / 2.0 + dy.abs() * h / 2.0;
+            out.push(at(x + dx * along - w / 2.0, y + dy * along - h / 2.0));
+        }
+    }
     out
+}
+
+/// The leader line from node `n` to its label box `b`, when the box is far enough from
+/// the node to need one: from the node's rim to the box's point nearest its centre.
+pub fn leader(n: &Node, b: &Rect, font: f64) -> Option<Segment> {
+    let (px, py) = (n.x.clamp(b.x0, b.x1), n.y.clamp(b.y0, b.y1));
+    let (dx, dy) = (px - n.x, py - n.y);
+    let d = (dx * dx + dy * dy).sqrt();
+    (d > n.r + GAP + 0.5 * LINE_HEIGHT * font).then(|| Segment {
+        x0: n.x + dx / d * n.r,
+        y0: n.y + dy / d * n.r,
+        x1: px,
+        y1: py,
+    })
 }
 
 /// The SVG markup: edges under nodes; each node a link holding its circle and label.
@@ -313,6 +530,13 @@ pub fn svg(
             n.y,
             n.r,
         );
+        if let Some(l) = b.and_then(|b| leader(n, &b, frame.font)) {
+            let _ = write!(
+                svg,
+                "<line class=\"leader\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>",
+                l.x0, l.y0, l.x1, l.y1,
+            );
+        }
         if let Some(b) = b {
             // The text hugs the node's side of its box: the width is an estimate, generous
             // for most names, and the slack stays on the far side.
@@ -415,6 +639,85 @@ mod tests {
         let placed = boxes[0].expect("placed");
         assert!((drawn.x0 - placed.x0).abs() < 0.1 && (drawn.y1 - placed.y1).abs() < 0.1);
         assert!(!svg.contains("role=\"img\""));
+    }
+
+    #[test]
+    fn a_label_crowded_out_of_every_near_place_gets_a_far_one_with_a_leader() {
+        // A node ringed closely by twelve others: no place beside it is free.
+        let mut nodes = vec![node(150.0, 150.0, "Centre")];
+        for k in 0..12 {
+            let a = std::f64::consts::TAU * k as f64 / 12.0;
+            nodes.push(node(150.0 + 22.0 * a.cos(), 150.0 + 22.0 * a.sin(), "x"));
+        }
+        let boxes = place_labels(&nodes, &[0], &frame());
+        let b = boxes[0].expect("placed");
+        assert!(
+            nodes.iter().all(|n| !b.touches_circle(n.x, n.y, n.r)),
+            "{b:?}"
+        );
+        let l = leader(&nodes[0], &b, 12.0).expect("a leader");
+        assert!(
+            ((l.x0 - 150.0).hypot(l.y0 - 150.0) - 8.0).abs() < 1e-9,
+            "{l:?}"
+        );
+        assert!((b.x0..=b.x1).contains(&l.x1) && (b.y0..=b.y1).contains(&l.y1));
+        let svg = svg(&nodes, &[], &boxes, 300.0, &frame());
+        assert_eq!(svg.matches("<line class=\"leader\"").count(), 1);
+    }
+
+    #[test]
+    fn no_leader_passes_through_a_label_and_no_label_covers_a_leader() {
+        let box_ = Rect {
+            x0: 10.0,
+            y0: 10.0,
+            x1: 50.0,
+            y1: 25.0,
+        };
+        let through = Segment {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 60.0,
+            y1: 30.0,
+        };
+        let beside = Segment {
+            x0: 0.0,
+            y0: 30.0,
+            x1: 60.0,
+            y1: 30.0,
+        };
+        assert!(through.crosses(&box_));
+        assert!(!beside.crosses(&box_));
+        let mut grid = Grid::new(16.0);
+        grid.add(Obstacle::Label(box_));
+        assert!(!grid.is_clear(&through) && grid.is_clear(&beside));
+        let mut grid = Grid::new(16.0);
+        grid.add(Obstacle::Leader(through));
+        assert!(!grid.is_free(&box_));
+    }
+
+    #[test]
+    fn a_label_without_a_leader_sits_nearer_its_own_node_than_any_other() {
+        // A box between A and B, nearer B, reads as B's label, not A's.
+        let nodes = [node(100.0, 100.0, "A"), node(100.0, 128.0, "B")];
+        let mut grid = Grid::new(30.0);
+        for n in &nodes {
+            grid.add(Obstacle::Node(n.x, n.y, n.r + 1.0));
+        }
+        let below = Rect {
+            x0: 90.0,
+            y0: 112.0,
+            x1: 110.0,
+            y1: 118.0,
+        };
+        assert!(!grid.is_nearest(&nodes[0], &below));
+        assert!(grid.is_nearest(&nodes[1], &below));
+        let right = Rect {
+            x0: 111.0,
+            y0: 94.0,
+            x1: 140.0,
+            y1: 106.0,
+        };
+        assert!(grid.is_nearest(&nodes[0], &right));
     }
 
     #[test]

@@ -3,13 +3,16 @@
 //! of the same relations in words beside it.
 //!
 //! The layout is Fruchterman–Reingold from a fixed start (a sunflower spiral in id
-//! order), so the same input gives the same picture, byte for byte. It draws at most
+//! order), so the same input gives the same picture, byte for byte; repulsion reaches
+//! [`REACH`] edge lengths, so a small unlinked cluster sits beside the rest. It draws at most
 //! [`NODES_SHOWN`] actors, the most connected: above that a whole-network picture is
 //! unreadable, and each actor page has its own neighbourhood graph. So a step costs
 //! at most O(150²), whatever the number of actors.
 //!
 //! The picture is drawn twice: a wide layout for screens and a narrow, taller one for
-//! phones (the stylesheet shows one), each with every label readable at its size.
+//! phones (the stylesheet shows one), each with every label readable at its size. The
+//! narrow one spaces its nodes evenly down the page in their layout's top-to-bottom
+//! order ([`even_out`]), so that dense bands open up for their labels.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -30,8 +33,15 @@ const NARROW_FONT: f64 = 13.0;
 /// Labels are cut to this many characters (see [`Frame::max_chars`]).
 const WIDE_CHARS: usize = 32;
 const NARROW_CHARS: usize = 26;
+/// How far the narrow drawing's nodes move towards even spacing down the box (see
+/// [`even_out`]); the wide drawing keeps its layout.
+const NARROW_EVEN: f64 = 1.0;
 /// The pull towards the centre, against the repulsion.
 const GRAVITY: f64 = 0.02;
+/// Nodes farther apart than this (in ideal edge lengths) no longer repel: a small
+/// cluster unlinked to the rest then settles beside it instead of being pushed to the
+/// far edge, where fitting the box would shrink the rest to a corner.
+const REACH: f64 = 3.0;
 /// How far the drawing may stretch one axis more than the other to fill the box.
 const STRETCH: f64 = 1.5;
 /// The most actors the picture draws: above this, the most connected.
@@ -226,6 +236,9 @@ fn layout(n: usize, links: &[(usize, usize)]) -> Vec<(f64, f64)> {
                     if i != j {
                         let (dx, dy) = (xi - xj, yi - yj);
                         let d2 = (dx * dx + dy * dy).max(1e-4);
+                        if d2 > REACH * REACH * k * k {
+                            continue;
+                        }
                         // Repulsion k²/d, along the unit vector: k² d⃗ / d².
                         fx += k * k * dx / d2;
                         fy += k * k * dy / d2;
@@ -280,6 +293,25 @@ fn fit(pos: &[(f64, f64)], (w, h): (f64, f64)) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Moves each node's y a share `even` of the way to where it would be if the nodes were
+/// spaced evenly down the box in the same top-to-bottom order: dense bands open up and
+/// empty ones close, so that a narrow drawing has room for its labels (x is kept).
+fn even_out(pos: &[(f64, f64)], height: f64, even: f64) -> Vec<(f64, f64)> {
+    let mut rank: Vec<usize> = (0..pos.len()).collect();
+    rank.sort_by(|&a, &b| pos[a].1.total_cmp(&pos[b].1).then(a.cmp(&b)));
+    let step = (height - 2.0 * MARGIN) / (pos.len().max(2) - 1) as f64;
+    let mut out = pos.to_vec();
+    for (k, &i) in rank.iter().enumerate() {
+        let target = if pos.len() == 1 {
+            height / 2.0
+        } else {
+            MARGIN + k as f64 * step
+        };
+        out[i].1 += (target - pos[i].1) * even;
+    }
+    out
+}
+
 /// The wide and the narrow SVG of the same layout.
 fn draw(site: &Site, resolved: &Resolved, nodes: &[usize], edges: &[Edge]) -> (String, String) {
     let mut slot = vec![usize::MAX; site.actors.len()];
@@ -305,7 +337,12 @@ fn draw(site: &Site, resolved: &Resolved, nodes: &[usize], edges: &[Edge]) -> (S
         )
     });
     let title = format!("Relations between {} actors", nodes.len());
-    let one = |(width, height): (f64, f64), class: &str, id: &str, font: f64, max_chars: usize| {
+    let one = |(width, height): (f64, f64),
+               class: &str,
+               id: &str,
+               font: f64,
+               max_chars: usize,
+               even: f64| {
         // Room for the labels: the box is at least tall enough for 2.5 times their area.
         let labels: f64 = nodes
             .iter()
@@ -316,7 +353,7 @@ fn draw(site: &Site, resolved: &Resolved, nodes: &[usize], edges: &[Edge]) -> (S
             })
             .sum();
         let box_ = (width, height.max(2.5 * labels / width));
-        let mut drawn: Vec<Node> = fit(&pos, box_)
+        let mut drawn: Vec<Node> = even_out(&fit(&pos, box_), box_.1, even)
             .into_iter()
             .zip(nodes)
             .map(|((x, y), &a)| node(site, resolved, a, x, y, "actors/"))
@@ -333,13 +370,14 @@ fn draw(site: &Site, resolved: &Resolved, nodes: &[usize], edges: &[Edge]) -> (S
         drawing::svg(&drawn, &lines, &boxes, height, &frame)
     };
     (
-        one(WIDE, "graph graph-wide", "gw", WIDE_FONT, WIDE_CHARS),
+        one(WIDE, "graph graph-wide", "gw", WIDE_FONT, WIDE_CHARS, 0.0),
         one(
             NARROW,
             "graph graph-narrow",
             "gn",
             NARROW_FONT,
             NARROW_CHARS,
+            NARROW_EVEN,
         ),
     )
 }
@@ -397,6 +435,30 @@ mod tests {
             v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
         };
         assert!(span(1) > span(0), "{narrow:?}");
+    }
+
+    #[test]
+    fn an_unlinked_pair_settles_beside_the_rest() {
+        // A star of ten and a pair linked to nothing else.
+        let mut links: Vec<(usize, usize)> = (1..10).map(|k| (0, k)).collect();
+        links.push((10, 11));
+        let pos = layout(12, &links);
+        let span = (1..10)
+            .map(|k| (pos[k].0 - pos[0].0).hypot(pos[k].1 - pos[0].1))
+            .fold(0.0, f64::max);
+        let pair = ((pos[10].0 + pos[11].0) / 2.0, (pos[10].1 + pos[11].1) / 2.0);
+        let away = (pair.0 - pos[0].0).hypot(pair.1 - pos[0].1);
+        assert!(away < span + 6.0, "{away} from a star {span} wide");
+    }
+
+    #[test]
+    fn evening_out_spaces_the_nodes_down_the_box_in_their_order() {
+        let pos = [(5.0, 100.0), (6.0, 101.0), (7.0, 300.0), (8.0, 99.0)];
+        let even = even_out(&pos, 2.0 * MARGIN + 30.0, 1.0);
+        let ys: Vec<f64> = even.iter().map(|p| p.1).collect();
+        assert_eq!(ys, [MARGIN + 10.0, MARGIN + 20.0, MARGIN + 30.0, MARGIN]);
+        assert!(even.iter().zip(&pos).all(|(a, b)| a.0 == b.0));
+        assert_eq!(even_out(&pos, 500.0, 0.0), pos);
     }
 
     #[test]
