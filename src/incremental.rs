@@ -31,7 +31,7 @@ use crate::lint::{self, SourceNames};
 use crate::load;
 use crate::model::{ActorIx, Index, OutletIx, Site, SourceIx};
 use crate::pipeline::{self, Checked};
-use crate::render::{OutputFile, Page, Renderer};
+use crate::render::{OutputFile, Page, Renderer, SearchIndex};
 use crate::resolve::{self, Doc, Mentions, Resolved};
 
 /// The files of a built site, by output path.
@@ -48,6 +48,8 @@ pub struct Incremental {
     docs: HashMap<String, (String, Arc<Doc>, Vec<Diagnostic>)>,
     /// By source id: the names lint read from that Markdown pass.
     names: HashMap<String, (Arc<Doc>, Arc<SourceNames>)>,
+    /// The search index, which an edit changes only where it must.
+    search: SearchIndex,
     last: Option<Last>,
 }
 
@@ -81,6 +83,7 @@ impl Incremental {
             mentions_key: 0,
             docs: HashMap::new(),
             names: HashMap::new(),
+            search: SearchIndex::default(),
             last: None,
         }
     }
@@ -201,18 +204,32 @@ impl Incremental {
                 .map(|path| Some((path.clone(), Arc::clone(last.files.get(path)?))))
                 .collect()
         };
-        let outcomes: Vec<Result<Made, Diagnostic>> = jobs
-            .par_iter()
-            .map(|&job| match kept(&job) {
-                Some(files) => Ok((job, files, false)),
-                None => renderer.render_one(&site, &resolved, job).map(|files| {
-                    let files = (files.into_iter())
-                        .map(|OutputFile { path, bytes }| (path, Arc::from(bytes)))
-                        .collect();
-                    (job, files, true)
-                }),
-            })
-            .collect();
+        // The search index is updated on its own (it keeps what it needs between builds),
+        // alongside the other jobs.
+        let search = &mut self.search;
+        let (mut outcomes, index): (Vec<Result<Made, Diagnostic>>, Option<Made>) = rayon::join(
+            || {
+                (jobs.par_iter().filter(|&&job| job != Page::SearchIndex))
+                    .map(|&job| match kept(&job) {
+                        Some(files) => Ok((job, files, false)),
+                        None => renderer.render_one(&site, &resolved, job).map(|files| {
+                            let files = (files.into_iter())
+                                .map(|OutputFile { path, bytes }| (path, Arc::from(bytes)))
+                                .collect();
+                            (job, files, true)
+                        }),
+                    })
+                    .collect()
+            },
+            || {
+                let job = Page::SearchIndex;
+                jobs.contains(&job).then(|| match kept(&job) {
+                    Some(files) => (job, files, false),
+                    None => (job, search.update(&site, &resolved), true),
+                })
+            },
+        );
+        outcomes.extend(index.map(Ok));
         let mut errors = Vec::new();
         let mut files = Files::with_capacity(jobs.len());
         let mut paths = HashMap::with_capacity(jobs.len());

@@ -31,16 +31,16 @@
 //! "Kataib" all find what they should. A final `'s` is a possessive and dropped.
 //! Terms of one character and stop words are left out on both sides.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+mod index;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use super::OutputFile;
-use crate::model::{ActorIx, Site, SourceIx};
+use crate::model::Site;
 use crate::resolve::Resolved;
+pub use index::Index;
 
 const TITLE_WEIGHT: u32 = 8;
 const SUMMARY_WEIGHT: u32 = 3;
@@ -77,51 +77,65 @@ const JOINERS: &[char] = &['.', '\'', '’', 'ʼ', '‘'];
 
 /// A letter or digit (a joiner such as `ʼ`, a modifier letter, is not one).
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     (c.is_alphabetic() || c.is_numeric()) && !JOINERS.contains(&c)
 }
 
-/// The compounds of a text, each as the byte spans of its parts.
-fn compounds(text: &str) -> Vec<Vec<(usize, usize)>> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut out = Vec::new();
+/// Calls `f` with each compound of a text, as the byte spans of its parts.
+fn each_compound(text: &str, mut f: impl FnMut(&[(usize, usize)])) {
     let mut parts = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, &(at, c)) in chars.iter().enumerate() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
         if is_word_char(c) {
             start.get_or_insert(at);
             continue;
         }
         if let Some(s) = start.take() {
             parts.push((s, at));
-            let next_is_word = chars.get(i + 1).is_some_and(|&(_, n)| is_word_char(n));
+            let next_is_word = chars.peek().is_some_and(|&(_, n)| is_word_char(n));
             if JOINERS.contains(&c) && next_is_word {
                 continue;
             }
         }
         if !parts.is_empty() {
-            out.push(std::mem::take(&mut parts));
+            f(&parts);
+            parts.clear();
         }
     }
     if let Some(s) = start {
         parts.push((s, text.len()));
     }
     if !parts.is_empty() {
-        out.push(parts);
+        f(&parts);
     }
+}
+
+/// One part folded into `out`: NFKD, marks dropped, lowercased (ASCII directly).
+fn fold_into(part: &str, out: &mut String) {
+    out.clear();
+    if part.is_ascii() {
+        out.extend(part.chars().map(|c| c.to_ascii_lowercase()));
+        return;
+    }
+    out.extend(
+        part.nfkd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .filter(|&c| is_word_char(c)),
+    );
+}
+
+fn fold(part: &str) -> String {
+    let mut out = String::new();
+    fold_into(part, &mut out);
     out
 }
 
-/// One part folded: NFKD, marks dropped, lowercased.
-fn fold(part: &str) -> String {
-    part.nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .filter(|&c| is_word_char(c))
-        .collect()
-}
-
 fn kept(term: &str) -> bool {
-    term.chars().count() > 1 && !STOP_WORDS.contains(&term)
+    term.chars().nth(1).is_some() && !STOP_WORDS.contains(&term)
 }
 
 /// A compound's folded parts (a possessive `'s` dropped) and, for two parts or more, the joined form.
@@ -137,44 +151,44 @@ fn folded_parts(text: &str, spans: &[(usize, usize)]) -> (Vec<String>, Option<St
     (parts, joined)
 }
 
-/// The folded terms a text is indexed under, in order (repeats kept): every part of
-/// every compound, and the joined form of a compound.
-pub fn terms(text: &str) -> Vec<String> {
+/// Calls `f` with each folded term a text is indexed under, in order (repeats kept):
+/// every part of every compound, and the joined form of a compound.
+fn each_term(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    each_compound(text, |spans| {
+        if let [(s, e)] = spans {
+            // One word, most of a text: folded into one buffer, no allocation.
+            fold_into(&text[*s..*e], &mut word);
+            if kept(&word) {
+                f(&word);
+            }
+            return;
+        }
+        let (parts, joined) = folded_parts(text, spans);
+        for part in parts.iter().chain(&joined) {
+            if kept(part) {
+                f(part);
+            }
+        }
+    });
+}
+
+/// The folded terms a text is indexed under, in order (repeats kept).
+#[cfg(test)]
+fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for spans in compounds(text) {
-        let (parts, joined) = folded_parts(text, &spans);
-        out.extend(parts.into_iter().filter(|p| kept(p)));
-        out.extend(joined.filter(|j| kept(j)));
-    }
+    each_term(text, |t| out.push(t.to_string()));
     out
 }
 
 /// The folded words of a query (`search.js` does the same): one per compound, joined.
 pub fn query_terms(text: &str) -> Vec<String> {
-    compounds(text)
-        .into_iter()
-        .filter_map(|spans| {
-            let (mut parts, joined) = folded_parts(text, &spans);
-            joined.or_else(|| parts.pop())
-        })
-        .filter(|t| kept(t))
-        .collect()
-}
-
-/// A source's body text by paragraph, from resolve's Markdown pass (no HTML is read back).
-fn source_text(resolved: &Resolved, source: SourceIx) -> Vec<(u32, String)> {
-    (resolved.sources[source].doc.blocks.iter())
-        .filter(|b| b.paragraph > 0)
-        .map(|b| (b.paragraph, b.text.clone()))
-        .collect()
-}
-
-/// An actor's description as plain text, from the same pass.
-fn description_text(resolved: &Resolved, actor: ActorIx) -> String {
-    resolved.actors[actor]
-        .description_text
-        .clone()
-        .unwrap_or_default()
+    let mut out = Vec::new();
+    each_compound(text, |spans| {
+        let (mut parts, joined) = folded_parts(text, spans);
+        out.extend(joined.or_else(|| parts.pop()).filter(|t| kept(t)));
+    });
+    out
 }
 
 /// Abbreviations a period does not end a sentence after.
@@ -268,155 +282,9 @@ fn excerpt(text: &str) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':']))
 }
 
-/// Adds `text`'s terms to one document's weights.
-fn add(weights: &mut BTreeMap<String, u32>, text: &str, weight: u32) {
-    for term in terms(text) {
-        *weights.entry(term).or_default() += weight;
-    }
-}
-
-/// One document as the shards show it: `[kind, path, title, detail, excerpt, units]`.
-#[derive(Serialize)]
-struct DocRecord<'a>(&'a str, String, &'a str, String, String, Vec<(u32, String)>);
-
-/// One document before sharding.
-struct Entry<'a> {
-    record: DocRecord<'a>,
-    weights: BTreeMap<String, u32>,
-    /// Every snippet unit the document could show (sources only).
-    units: Vec<(u32, String)>,
-    /// Its names and title, folded as a query is and joined by spaces.
-    names: Vec<String>,
-}
-
 fn name_key(name: &str) -> Option<String> {
     let words = query_terms(name);
     (!words.is_empty()).then(|| words.join(" "))
-}
-
-fn actor_entry<'a>(site: &'a Site, resolved: &Resolved, i: ActorIx) -> Entry<'a> {
-    let a = &site.actors[i];
-    let mut weights = BTreeMap::new();
-    add(&mut weights, &a.name.value, TITLE_WEIGHT);
-    let mut names: Vec<String> = name_key(&a.name.value).into_iter().collect();
-    for alias in &a.aliases {
-        add(&mut weights, &alias.value, TITLE_WEIGHT);
-        names.extend(name_key(&alias.value));
-    }
-    let summary = a.summary.as_deref().unwrap_or_default();
-    add(&mut weights, summary, SUMMARY_WEIGHT);
-    let description = description_text(resolved, i);
-    add(&mut weights, &description, 1);
-    let shown = if summary.is_empty() {
-        excerpt(&description)
-    } else {
-        summary.to_string()
-    };
-    names.sort();
-    names.dedup();
-    Entry {
-        record: DocRecord(
-            a.kind.as_str(),
-            format!("actors/{}.html", a.id),
-            &a.name.value,
-            a.kind.as_str().to_string(),
-            shown,
-            Vec::new(),
-        ),
-        weights,
-        units: Vec::new(),
-        names,
-    }
-}
-
-fn source_entry<'a>(site: &'a Site, resolved: &Resolved, i: SourceIx) -> Entry<'a> {
-    let s = &site.sources[i];
-    let mut weights = BTreeMap::new();
-    add(&mut weights, &s.title, TITLE_WEIGHT);
-    let summary = s.summary.as_deref().unwrap_or_default();
-    add(&mut weights, summary, SUMMARY_WEIGHT);
-    add(
-        &mut weights,
-        s.author.as_deref().unwrap_or_default(),
-        SUMMARY_WEIGHT,
-    );
-    let paragraphs = source_text(resolved, i);
-    let mut all_units = Vec::new();
-    for (n, text) in &paragraphs {
-        add(&mut weights, text, 1);
-        all_units.extend(units(*n, text));
-    }
-    let outlet = resolved.sources[i]
-        .outlet
-        .map(|o| site.outlets[o].name.as_str());
-    let detail = [s.date.map(|d| d.human()), outlet.map(str::to_string)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let shown = if summary.is_empty() {
-        paragraphs
-            .first()
-            .map(|(_, t)| excerpt(t))
-            .unwrap_or_default()
-    } else {
-        summary.to_string()
-    };
-    Entry {
-        record: DocRecord(
-            "source",
-            format!("sources/{}.html", s.id),
-            &s.title,
-            detail,
-            shown,
-            Vec::new(),
-        ),
-        weights,
-        units: all_units,
-        // A long title is never typed whole; leaving it out keeps common first words' shards small.
-        names: name_key(&s.title)
-            .filter(|k| k.split(' ').count() <= NAMED_TITLE_WORDS)
-            .into_iter()
-            .collect(),
-    }
-}
-
-/// The units that best cover a document's rarer terms (greedy, by summed idf of the
-/// terms not yet covered), in text order, each with its terms.
-fn pick_units(
-    units: &[(u32, String)],
-    idf: &dyn Fn(&str) -> f64,
-) -> Vec<((u32, String), BTreeSet<String>)> {
-    let unit_terms: Vec<BTreeSet<String>> = units
-        .iter()
-        .map(|(_, t)| terms(t).into_iter().collect())
-        .collect();
-    let mut covered: BTreeSet<&str> = BTreeSet::new();
-    let mut chosen: Vec<usize> = Vec::new();
-    while chosen.len() < UNITS_PER_DOC {
-        let mut best: Option<(usize, f64)> = None;
-        for (u, set) in unit_terms.iter().enumerate() {
-            if chosen.contains(&u) {
-                continue;
-            }
-            let gain: f64 = set
-                .iter()
-                .filter(|t| !covered.contains(t.as_str()))
-                .map(|t| idf(t.as_str()))
-                .sum();
-            if gain > 0.0 && best.is_none_or(|(_, g)| gain > g) {
-                best = Some((u, gain));
-            }
-        }
-        let Some((u, _)) = best else { break };
-        covered.extend(unit_terms[u].iter().map(String::as_str));
-        chosen.push(u);
-    }
-    chosen.sort_unstable();
-    chosen
-        .into_iter()
-        .map(|u| (units[u].clone(), unit_terms[u].clone()))
-        .collect()
 }
 
 /// The term shard keys: a prefix is split one character further while its shard is
@@ -489,14 +357,6 @@ fn typo_key(term: &str) -> Option<String> {
         .then(|| format!("{first}{count}"))
 }
 
-fn script(name: &str, data: &impl Serialize) -> OutputFile {
-    let json = serde_json::to_string(data).expect("the index serializes");
-    OutputFile {
-        path: format!("{DIR}/{name}.js"),
-        bytes: format!("dossierSearchShard(\"{name}\",{json});\n").into_bytes(),
-    }
-}
-
 #[derive(Serialize)]
 struct Manifest {
     docs: usize,
@@ -505,180 +365,14 @@ struct Manifest {
     typo: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct TermShard {
-    terms: Vec<(String, u32, Vec<u32>)>,
-    names: BTreeMap<String, Vec<u32>>,
-}
-
-/// Every file of the search index.
+/// Every file of the search index, made at once (`serve` keeps an [`Index`] instead).
 pub fn index_files(site: &Site, resolved: &Resolved) -> Vec<OutputFile> {
-    let actors = (0..site.actors.len())
-        .into_par_iter()
-        .map(|i| actor_entry(site, resolved, ActorIx::new(i)));
-    let sources = resolved
-        .source_order
-        .par_iter()
-        .map(|&i| source_entry(site, resolved, i));
-    let mut entries: Vec<Entry> = actors.chain(sources).collect();
-    build(&mut entries, TERM_SHARD_BYTES)
-}
-
-/// The shards of a list of documents (numbered in order), term shards split beyond
-/// `term_bytes`.
-fn build(entries: &mut [Entry], term_bytes: usize) -> Vec<OutputFile> {
-    let n = entries.len();
-    let mut df: HashMap<&str, u32> = HashMap::new();
-    for e in entries.iter() {
-        for term in e.weights.keys() {
-            *df.entry(term.as_str()).or_default() += 1;
-        }
-    }
-    let idf = |t: &str| (1.0 + n as f64 / f64::from(*df.get(t).unwrap_or(&1))).ln();
-    // Snippet units, and per document the unit each term shows in.
-    #[allow(clippy::type_complexity)]
-    let refs: Vec<(Vec<(u32, String)>, Vec<u32>)> = entries
-        .par_iter()
-        .map(|e| {
-            let picked = pick_units(&e.units, &idf);
-            let refs = e
-                .weights
-                .keys()
-                .map(|t| {
-                    picked
-                        .iter()
-                        .position(|(_, set)| set.contains(t))
-                        .map_or(0, |u| u as u32 + 1)
-                })
-                .collect();
-            (picked.into_iter().map(|(u, _)| u).collect(), refs)
+    (Index::default().update(site, resolved).into_iter())
+        .map(|(path, bytes)| OutputFile {
+            path,
+            bytes: bytes.to_vec(),
         })
-        .collect();
-
-    let mut postings: BTreeMap<&str, Vec<(u32, u32, u32)>> = BTreeMap::new();
-    let mut names: BTreeMap<&str, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
-    for (d, (e, (_, unit_refs))) in entries.iter().zip(&refs).enumerate() {
-        for ((term, &w), &u) in e.weights.iter().zip(unit_refs) {
-            postings
-                .entry(term.as_str())
-                .or_default()
-                .push((d as u32, w, u));
-        }
-        for name in &e.names {
-            let first = name.split(' ').next().unwrap_or_default();
-            names
-                .entry(first)
-                .or_default()
-                .entry(name)
-                .or_default()
-                .push(d as u32);
-        }
-    }
-    #[allow(clippy::type_complexity)]
-    let records: Vec<(&str, (String, u32, Vec<u32>))> = postings
-        .into_iter()
-        .map(|(term, mut list)| {
-            let df = list.len() as u32;
-            if list.len() > MAX_POSTINGS {
-                list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                list.truncate(MAX_POSTINGS);
-                list.sort_unstable();
-            }
-            let mut flat = Vec::with_capacity(list.len() * 3);
-            let mut last = 0;
-            for (doc, w, u) in list {
-                flat.extend([doc - last, w, u]);
-                last = doc;
-            }
-            (term, (term.to_string(), df, flat))
-        })
-        .collect();
-    let sized: Vec<(&str, usize)> = records
-        .iter()
-        .map(|(term, record)| {
-            let own = serde_json::to_string(record).map_or(0, |s| s.len() + 1);
-            let named: usize = names.get(term).map_or(0, |m| {
-                m.iter().map(|(k, v)| k.len() + 8 * v.len() + 6).sum()
-            });
-            (*term, own + named)
-        })
-        .collect();
-    let keys = partition(&sized, term_bytes);
-
-    let mut shards: Vec<TermShard> = keys
-        .iter()
-        .map(|_| TermShard {
-            terms: Vec::new(),
-            names: BTreeMap::new(),
-        })
-        .collect();
-    for (term, record) in records {
-        let shard = &mut shards[shard_of(term, &keys)];
-        if let Some(named) = names.remove(term) {
-            for (name, docs) in named {
-                shard.names.insert(name.to_string(), docs);
-            }
-        }
-        shard.terms.push(record);
-    }
-
-    // Typo lists: terms by first letter and length, most frequent first.
-    let mut typo: BTreeMap<String, Vec<(u32, &str)>> = BTreeMap::new();
-    for (term, count) in &df {
-        if let Some(key) = typo_key(term) {
-            typo.entry(key).or_default().push((*count, *term));
-        }
-    }
-    let typo: Vec<(String, Vec<&str>)> = typo
-        .into_iter()
-        .map(|(key, mut list)| {
-            list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-            let mut bytes = 0;
-            let kept: Vec<&str> = list
-                .into_iter()
-                .map(|(_, t)| t)
-                .take_while(|t| {
-                    bytes += t.len() + 3;
-                    bytes <= TYPO_SHARD_BYTES
-                })
-                .collect();
-            (key, kept)
-        })
-        .collect();
-
-    let mut files = vec![script(
-        "m",
-        &Manifest {
-            docs: n,
-            per: DOCS_PER_SHARD,
-            terms: keys,
-            typo: typo.iter().map(|(k, _)| k.clone()).collect(),
-        },
-    )];
-    files.extend(
-        shards
-            .iter()
-            .enumerate()
-            .map(|(i, shard)| script(&format!("t{i}"), shard)),
-    );
-    files.extend(
-        typo.iter()
-            .enumerate()
-            .map(|(i, (_, list))| script(&format!("f{i}"), list)),
-    );
-    for (e, (picked, _)) in entries.iter_mut().zip(refs) {
-        e.record.5 = picked;
-    }
-    files.extend(
-        entries
-            .chunks(DOCS_PER_SHARD)
-            .enumerate()
-            .map(|(i, chunk)| {
-                let records: Vec<&DocRecord> = chunk.iter().map(|e| &e.record).collect();
-                script(&format!("d{i}"), &records)
-            }),
-    );
-    files
+        .collect()
 }
 
 #[cfg(test)]
@@ -821,88 +515,5 @@ mod tests {
         let list = sized(&["alpha", "beta"], 10);
         assert_eq!(partition(&list, 1000), [""]);
         assert_eq!(shard_of("zzz", &partition(&list, 1000)), 0);
-    }
-
-    fn entry(title: &'static str, body: &str) -> Entry<'static> {
-        let mut weights = BTreeMap::new();
-        add(&mut weights, title, TITLE_WEIGHT);
-        add(&mut weights, body, 1);
-        Entry {
-            record: DocRecord(
-                "source",
-                format!("{title}.html"),
-                title,
-                String::new(),
-                String::new(),
-                Vec::new(),
-            ),
-            weights,
-            units: units(1, body),
-            names: name_key(title).into_iter().collect(),
-        }
-    }
-
-    /// Parses `dossierSearchShard("name", data);`.
-    fn data(file: &OutputFile) -> (String, serde_json::Value) {
-        let text = std::str::from_utf8(&file.bytes).unwrap();
-        let inner = text
-            .strip_prefix("dossierSearchShard(\"")
-            .and_then(|t| t.strip_suffix(");\n"))
-            .unwrap();
-        let (name, json) = inner.split_once("\",").unwrap();
-        (name.to_string(), serde_json::from_str(json).unwrap())
-    }
-
-    #[test]
-    fn a_query_word_is_found_in_the_shard_it_loads_and_no_other() {
-        let bodies: Vec<String> = (0..300)
-            .map(|i| {
-                format!(
-                    "Report {i} on word{i} and common matters. Hamas said {}.",
-                    i * 7
-                )
-            })
-            .collect();
-        let mut entries: Vec<Entry> = bodies
-            .iter()
-            .enumerate()
-            .map(|(i, b)| entry(if i == 0 { "Hamas" } else { "Daily report" }, b))
-            .collect();
-        let files = build(&mut entries, 2_000);
-        let manifest = data(&files[0]).1;
-        let keys: Vec<String> = serde_json::from_value(manifest["terms"].clone()).unwrap();
-        assert!(keys.len() > 1, "several shards: {keys:?}");
-        let mut found: BTreeMap<String, String> = BTreeMap::new();
-        for file in &files {
-            let (name, value) = data(file);
-            assert!(file.bytes.len() <= 1 << 20, "{name} over 1 MB");
-            if !name.starts_with('t') {
-                continue;
-            }
-            for t in value["terms"].as_array().unwrap() {
-                let term = t[0].as_str().unwrap().to_string();
-                assert!(
-                    found.insert(term.clone(), name.clone()).is_none(),
-                    "{term} twice"
-                );
-            }
-        }
-        for word in ["hamas", "word17", "common", "report", "2093"] {
-            let loads = format!("t{}", shard_of(word, &keys));
-            assert_eq!(found.get(word), Some(&loads), "{word}");
-        }
-        // Postings are capped, the document frequency is not.
-        let shard = files.iter().find(|f| data(f).0 == found["hamas"]).unwrap();
-        let hamas = data(shard).1["terms"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t[0] == "hamas")
-            .unwrap()
-            .clone();
-        assert_eq!(hamas[1], 300);
-        assert_eq!(hamas[2].as_array().unwrap().len(), MAX_POSTINGS * 3);
-        // The document named as the query, kept with the postings of its first word.
-        assert_eq!(data(shard).1["names"]["hamas"], serde_json::json!([0]));
     }
 }
