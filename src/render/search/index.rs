@@ -10,6 +10,7 @@
 //! bytes did not change keeps its buffer. An update of an empty index is the full
 //! build, so `serve`'s index is `build`'s, byte for byte.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ use super::{
     MAX_POSTINGS, NAMED_TITLE_WORDS, SUMMARY_WEIGHT, TERM_SHARD_BYTES, TITLE_WEIGHT,
     TYPO_SHARD_BYTES, UNITS_PER_DOC,
 };
-use crate::model::{Site, SourceIx};
+use crate::model::{PartialDate, Site};
 use crate::resolve::{Doc, Resolved};
 
 /// A term's number in [`Terms`].
@@ -82,114 +83,139 @@ impl Terms {
     }
 }
 
-/// What one document's contribution is made from.
-#[derive(Clone)]
-pub struct Input {
-    /// Its page, which names it (`actors/<id>.html`, `sources/<id>.html`).
-    path: String,
+/// What one document's contribution is made from: borrowed from the site to be
+/// compared with the last one (no copy for an unchanged document), owned once kept.
+#[derive(Clone, PartialEq)]
+pub struct Input<'a> {
+    /// Its page, which names it: `actors/<id>.html` or `sources/<id>.html`.
+    folder: &'static str,
+    id: Cow<'a, str>,
     kind: &'static str,
-    title: String,
-    /// What a result shows under the title: an actor's kind, a source's date and outlet.
-    detail: String,
-    text: Text,
+    title: Cow<'a, str>,
+    text: Text<'a>,
 }
 
-#[derive(Clone)]
-enum Text {
+#[derive(Clone, PartialEq)]
+enum Text<'a> {
     Actor {
-        aliases: Vec<String>,
-        summary: String,
-        description: String,
+        aliases: Vec<Cow<'a, str>>,
+        summary: Cow<'a, str>,
+        description: Cow<'a, str>,
     },
     Source {
-        summary: String,
-        author: String,
-        /// Resolve's Markdown pass, whose numbered blocks are the body's text.
-        doc: Arc<Doc>,
+        date: Option<PartialDate>,
+        outlet: Option<Cow<'a, str>>,
+        summary: Cow<'a, str>,
+        author: Cow<'a, str>,
+        body: Body,
     },
 }
 
-impl Input {
+/// Resolve's Markdown pass, whose numbered blocks are the body's text; two are the same
+/// when those blocks are (a pass made again after an alias changed usually is).
+#[derive(Clone)]
+struct Body(Arc<Doc>);
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || body(&self.0).eq(body(&other.0))
+    }
+}
+
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+impl Input<'_> {
     /// Every document of a site, in the order they are numbered.
-    fn all(site: &Site, resolved: &Resolved) -> Vec<Input> {
-        let actors = site
-            .actors
-            .iter()
-            .zip(&resolved.actors)
-            .map(|(a, r)| Input {
-                path: format!("actors/{}.html", a.id),
-                kind: a.kind.as_str(),
-                title: a.name.value.clone(),
-                detail: a.kind.as_str().to_string(),
-                text: Text::Actor {
-                    aliases: a.aliases.iter().map(|x| x.value.clone()).collect(),
-                    summary: a.summary.clone().unwrap_or_default(),
-                    description: r.description_text.clone().unwrap_or_default(),
+    fn all<'a>(site: &'a Site, resolved: &'a Resolved) -> Vec<Input<'a>> {
+        let text = |t: &'a Option<String>| Cow::Borrowed(t.as_deref().unwrap_or_default());
+        let actors = (site.actors.iter().zip(&resolved.actors)).map(|(a, r)| Input {
+            folder: "actors",
+            id: Cow::Borrowed(&a.id),
+            kind: a.kind.as_str(),
+            title: Cow::Borrowed(&a.name.value),
+            text: Text::Actor {
+                aliases: (a.aliases.iter())
+                    .map(|x| Cow::Borrowed(x.value.as_str()))
+                    .collect(),
+                summary: text(&a.summary),
+                description: text(&r.description_text),
+            },
+        });
+        let sources = resolved.source_order.iter().map(move |&i| {
+            let s = &site.sources[i];
+            let outlet = resolved.sources[i].outlet.map(|o| &site.outlets[o].name);
+            Input {
+                folder: "sources",
+                id: Cow::Borrowed(&s.id),
+                kind: "source",
+                title: Cow::Borrowed(&s.title),
+                text: Text::Source {
+                    date: s.date,
+                    outlet: outlet.map(|o| Cow::Borrowed(o.as_str())),
+                    summary: text(&s.summary),
+                    author: text(&s.author),
+                    body: Body(Arc::clone(&resolved.sources[i].doc)),
                 },
-            });
-        let sources = resolved
-            .source_order
-            .iter()
-            .map(|&i| source(site, resolved, i));
+            }
+        });
         actors.chain(sources).collect()
     }
 
-    /// Whether a contribution made from `other` is this one's.
-    fn same(&self, other: &Input) -> bool {
-        let text = match (&self.text, &other.text) {
-            (
-                Text::Actor {
-                    aliases,
-                    summary,
-                    description,
-                },
-                Text::Actor {
-                    aliases: a,
-                    summary: s,
-                    description: d,
-                },
-            ) => aliases == a && summary == s && description == d,
-            (
-                Text::Source {
-                    summary,
-                    author,
-                    doc,
-                },
-                Text::Source {
-                    summary: s,
-                    author: a,
-                    doc: d,
-                },
-            ) => summary == s && author == a && same_body(doc, d),
-            _ => false,
+    /// The same input, owning its text (to be kept).
+    fn into_owned(self) -> Input<'static> {
+        let text = match self.text {
+            Text::Actor {
+                aliases,
+                summary,
+                description,
+            } => Text::Actor {
+                aliases: aliases.into_iter().map(owned).collect(),
+                summary: owned(summary),
+                description: owned(description),
+            },
+            Text::Source {
+                date,
+                outlet,
+                summary,
+                author,
+                body,
+            } => Text::Source {
+                date,
+                outlet: outlet.map(owned),
+                summary: owned(summary),
+                author: owned(author),
+                body,
+            },
         };
-        text && self.path == other.path
-            && self.kind == other.kind
-            && self.title == other.title
-            && self.detail == other.detail
+        Input {
+            folder: self.folder,
+            id: owned(self.id),
+            kind: self.kind,
+            title: owned(self.title),
+            text,
+        }
     }
-}
 
-fn source(site: &Site, resolved: &Resolved, i: SourceIx) -> Input {
-    let s = &site.sources[i];
-    let outlet = resolved.sources[i]
-        .outlet
-        .map(|o| site.outlets[o].name.as_str());
-    let detail = [s.date.map(|d| d.human()), outlet.map(str::to_string)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
-    Input {
-        path: format!("sources/{}.html", s.id),
-        kind: "source",
-        title: s.title.clone(),
-        detail,
-        text: Text::Source {
-            summary: s.summary.clone().unwrap_or_default(),
-            author: s.author.clone().unwrap_or_default(),
-            doc: Arc::clone(&resolved.sources[i].doc),
-        },
+    /// Its page: where the document's record leads.
+    fn path(&self) -> String {
+        format!("{}/{}.html", self.folder, self.id)
+    }
+
+    /// What a result shows under the title: an actor's kind, a source's date and outlet.
+    fn detail(&self) -> String {
+        match &self.text {
+            Text::Actor { .. } => self.kind.to_string(),
+            Text::Source { date, outlet, .. } => [
+                date.map(|d| d.human()),
+                outlet.as_deref().map(str::to_string),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+        }
     }
 }
 
@@ -198,12 +224,6 @@ fn body(doc: &Doc) -> impl Iterator<Item = (u32, &str)> {
     (doc.blocks.iter())
         .filter(|b| b.paragraph > 0)
         .map(|b| (b.paragraph, b.text.as_str()))
-}
-
-/// Whether two Markdown passes hold the same body text (a pass made again after an
-/// alias changed usually does).
-fn same_body(a: &Arc<Doc>, b: &Arc<Doc>) -> bool {
-    Arc::ptr_eq(a, b) || body(a).eq(body(b))
 }
 
 /// One document's contribution before its terms are numbered (made in parallel).
@@ -250,7 +270,7 @@ impl Weights {
 }
 
 impl Draft {
-    fn new(input: Input) -> Draft {
+    fn new(input: Input<'static>) -> Draft {
         let mut weights = Weights::default();
         let mut names = Vec::new();
         let mut units_all = Vec::new();
@@ -273,7 +293,7 @@ impl Draft {
                 excerpt_text = if summary.is_empty() {
                     excerpt(description)
                 } else {
-                    summary.clone()
+                    summary.to_string()
                 };
                 names.sort();
                 names.dedup();
@@ -281,7 +301,8 @@ impl Draft {
             Text::Source {
                 summary,
                 author,
-                doc,
+                body: Body(doc),
+                ..
             } => {
                 weights.add(summary, SUMMARY_WEIGHT, |_| {});
                 weights.add(author, SUMMARY_WEIGHT, |_| {});
@@ -300,7 +321,7 @@ impl Draft {
                         .map(|(_, t)| excerpt(t))
                         .unwrap_or_default()
                 } else {
-                    summary.clone()
+                    summary.to_string()
                 };
                 // A long title is never typed whole; leaving it out keeps common first
                 // words' shards small.
@@ -318,6 +339,8 @@ impl Draft {
             held.dedup();
         }
         Draft {
+            path: input.path(),
+            detail: input.detail(),
             input,
             excerpt: excerpt_text,
             terms,
@@ -334,6 +357,8 @@ impl Draft {
                 .map(|(t, w)| (terms.id(t), *w))
                 .collect(),
             input: self.input,
+            path: self.path,
+            detail: self.detail,
             excerpt: self.excerpt,
             units: self.units,
             unit_terms: self.unit_terms,
@@ -345,7 +370,10 @@ impl Draft {
 /// One document's contribution, made from its own text alone, its terms numbered
 /// ([`TermId`]) or not yet (`String`).
 struct Contribution<T = TermId> {
-    input: Input,
+    input: Input<'static>,
+    /// The page of its record, and what the record shows under the title.
+    path: String,
+    detail: String,
     excerpt: String,
     /// Its terms with their summed weights, in the order of their text.
     terms: Vec<(T, u32)>,
@@ -392,9 +420,9 @@ impl Shown {
         let units: Vec<&(u32, String)> = picked.iter().map(|&u| &entry.units[u as usize]).collect();
         let record = (
             input.kind,
-            &input.path,
+            &entry.path,
             &input.title,
-            &input.detail,
+            &entry.detail,
             &entry.excerpt,
             units,
         );
@@ -437,6 +465,40 @@ fn pick_units(entry: &Contribution, idf: &[f64]) -> Vec<u32> {
     chosen
 }
 
+/// Where each document was in the last update: at the same number, unless documents
+/// were added, removed or reordered (then found by page).
+struct Last {
+    moved: bool,
+    /// By (folder, id), when `moved`.
+    numbers: HashMap<(&'static str, String), usize>,
+}
+
+impl Last {
+    fn new(docs: &[DocState], inputs: &[Input]) -> Last {
+        let page = |i: &Input| (i.folder, i.id.to_string());
+        let moved = docs.len() != inputs.len()
+            || (docs.iter().zip(inputs))
+                .any(|(d, i)| d.entry.input.folder != i.folder || d.entry.input.id != i.id);
+        let numbers = if moved {
+            (docs.iter().enumerate())
+                .map(|(n, d)| (page(&d.entry.input), n))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Last { moved, numbers }
+    }
+
+    /// The last state of the document `input` names, now number `d`.
+    fn at<'d>(&self, docs: &'d [DocState], d: usize, input: &Input) -> Option<&'d DocState> {
+        if !self.moved {
+            return docs.get(d);
+        }
+        let n = self.numbers.get(&(input.folder, input.id.to_string()))?;
+        docs.get(*n)
+    }
+}
+
 impl Index {
     /// An empty index whose term shards split beyond `shard_bytes`.
     fn with_shard_bytes(shard_bytes: usize) -> Self {
@@ -458,22 +520,33 @@ impl Index {
     }
 
     fn update_inputs(&mut self, inputs: Vec<Input>) -> Vec<IndexFile> {
-        let docs = self.documents(inputs);
+        let last = Last::new(&self.docs, &inputs);
+        let docs = self.documents(inputs, &last);
         let n = docs.len();
         let df = self.frequencies(&docs);
-        let same_n = n == self.docs.len();
         let df_changed: Vec<bool> = (df.iter().enumerate())
             .map(|(t, &d)| self.df.get(t).copied().unwrap_or(0) != d)
             .collect();
+        let any_df_changed = df_changed.contains(&true);
+        let same_entries =
+            !last.moved && (docs.iter().zip(&self.docs)).all(|(a, b)| Arc::ptr_eq(a, &b.entry));
+        if same_entries && !any_df_changed && !self.files.is_empty() {
+            // Nothing the index is made of changed.
+            return self.files_in_order(n);
+        }
         let idf: Vec<f64> = (df.iter())
             .map(|&d| (1.0 + n as f64 / f64::from(d.max(1))).ln())
             .collect();
-        let docs = self.shown(docs, &idf, |entry| {
-            !same_n || (entry.terms.iter()).any(|&(t, _)| df_changed[t as usize])
+        let same_n = n == self.docs.len();
+        let docs = self.shown(docs, &last, &idf, |entry| {
+            !same_n
+                || (any_df_changed && (entry.terms.iter()).any(|&(t, _)| df_changed[t as usize]))
         });
         let dirty = self.dirty_terms(&docs, &df_changed);
         self.records.resize(df.len(), None);
-        self.update_records(&docs, &df, &dirty);
+        if dirty.contains(&true) {
+            self.update_records(&docs, &df, &dirty);
+        }
         let live = |df: &[u32], t: usize| df.get(t).is_some_and(|&d| d > 0);
         if (0..df.len()).any(|t| df_changed[t] && live(&df, t) != live(&self.df, t)) {
             self.order = (0..df.len() as TermId)
@@ -511,20 +584,36 @@ impl Index {
         out
     }
 
+    /// The last update's files, the manifest, term shards and typo lists first (as an
+    /// update lists them), for `n` documents.
+    fn files_in_order(&self, n: usize) -> Vec<IndexFile> {
+        let file = |name: String| {
+            let path = format!("{DIR}/{name}.js");
+            let bytes = Arc::clone(&self.files[&path]);
+            (path, bytes)
+        };
+        let count = |prefix: &str| {
+            (0..)
+                .take_while(|i| self.files.contains_key(&format!("{DIR}/{prefix}{i}.js")))
+                .count()
+        };
+        let mut out = vec![file("m".to_string())];
+        for prefix in ["t", "f"] {
+            out.extend((0..count(prefix)).map(|i| file(format!("{prefix}{i}"))));
+        }
+        out.extend((0..n.div_ceil(DOCS_PER_SHARD)).map(|i| file(format!("d{i}"))));
+        out
+    }
+
     /// Each document's contribution: the last one where its input is the same, else made
     /// again (in parallel), its terms numbered.
-    fn documents(&mut self, inputs: Vec<Input>) -> Vec<Arc<Contribution>> {
-        let before: HashMap<&str, &Arc<Contribution>> = (self.docs.iter())
-            .map(|d| (d.entry.input.path.as_str(), &d.entry))
-            .collect();
-        let made: Vec<Result<Arc<Contribution>, Box<Draft>>> = inputs
-            .into_par_iter()
-            .map(|input| match before.get(input.path.as_str()) {
-                Some(e) if e.input.same(&input) => Ok(Arc::clone(e)),
-                _ => Err(Box::new(Draft::new(input))),
+    fn documents(&mut self, inputs: Vec<Input>, last: &Last) -> Vec<Arc<Contribution>> {
+        let made: Vec<Result<Arc<Contribution>, Box<Draft>>> = (inputs.into_par_iter().enumerate())
+            .map(|(d, input)| match last.at(&self.docs, d, &input) {
+                Some(state) if state.entry.input == input => Ok(Arc::clone(&state.entry)),
+                _ => Err(Box::new(Draft::new(input.into_owned()))),
             })
             .collect();
-        drop(before);
         (made.into_iter())
             .map(|m| m.unwrap_or_else(|draft| Arc::new(draft.number(&mut self.terms))))
             .collect()
@@ -546,20 +635,18 @@ impl Index {
     fn shown(
         &self,
         docs: Vec<Arc<Contribution>>,
+        last: &Last,
         idf: &[f64],
         stale: impl Fn(&Contribution) -> bool + Sync,
     ) -> Vec<DocState> {
-        let before: HashMap<&str, &DocState> = (self.docs.iter())
-            .map(|d| (d.entry.input.path.as_str(), d))
-            .collect();
-        docs.into_par_iter()
-            .map(|entry| {
-                let last = (before.get(entry.input.path.as_str()))
-                    .filter(|d| Arc::ptr_eq(&d.entry, &entry))
-                    .map(|d| &d.shown);
-                let shown = match last {
+        (docs.into_par_iter().enumerate())
+            .map(|(d, entry)| {
+                let before = (last.at(&self.docs, d, &entry.input))
+                    .filter(|state| Arc::ptr_eq(&state.entry, &entry))
+                    .map(|state| &state.shown);
+                let shown = match before {
                     Some(shown) if !stale(&entry) => Arc::clone(shown),
-                    _ => Shown::new(&entry, idf, last),
+                    _ => Shown::new(&entry, idf, before),
                 };
                 DocState { entry, shown }
             })
@@ -736,7 +823,7 @@ mod tests {
     use super::*;
     use crate::resolve::TextBlock;
 
-    fn input(title: &str, summary: &str, body: &str) -> Input {
+    fn input(title: &str, summary: &str, body: &str) -> Input<'static> {
         let block = TextBlock {
             paragraph: 1,
             offset: 0,
@@ -744,22 +831,24 @@ mod tests {
             hits: Vec::new(),
         };
         Input {
-            path: format!("sources/{}.html", title.replace(' ', "-")),
+            folder: "sources",
+            id: Cow::Owned(title.replace(' ', "-")),
             kind: "source",
-            title: title.to_string(),
-            detail: String::new(),
+            title: Cow::Owned(title.to_string()),
             text: Text::Source {
-                summary: summary.to_string(),
-                author: String::new(),
-                doc: Arc::new(Doc {
+                date: None,
+                outlet: None,
+                summary: Cow::Owned(summary.to_string()),
+                author: Cow::Borrowed(""),
+                body: Body(Arc::new(Doc {
                     blocks: vec![block],
                     ..Doc::default()
-                }),
+                })),
             },
         }
     }
 
-    fn reports(count: usize) -> Vec<Input> {
+    fn reports(count: usize) -> Vec<Input<'static>> {
         (0..count)
             .map(|i| {
                 let title = if i == 0 {
