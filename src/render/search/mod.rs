@@ -201,24 +201,20 @@ const ABBREVIATIONS: &[&str] = &[
 fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(at, c)) in chars.iter().enumerate() {
+    for (at, c) in text.char_indices() {
         if !matches!(c, '.' | '!' | '?') {
             continue;
         }
-        let mut j = i + 1;
-        while chars
-            .get(j)
-            .is_some_and(|&(_, q)| matches!(q, '"' | '\'' | '”' | '’' | ')' | '»'))
-        {
-            j += 1;
-        }
-        if !chars.get(j).is_some_and(|&(_, s)| s.is_whitespace()) {
+        let rest = &text[at + c.len_utf8()..];
+        let closers = rest
+            .find(|q| !matches!(q, '"' | '\'' | '”' | '’' | ')' | '»'))
+            .unwrap_or(rest.len());
+        let after = &rest[closers..];
+        if !after.chars().next().is_some_and(char::is_whitespace) {
             continue;
         }
-        let next = chars[j..].iter().find(|&&(_, s)| !s.is_whitespace());
-        if !next.is_some_and(|&(_, n)| n.is_uppercase() || n.is_numeric() || "\"“‘'(«".contains(n))
-        {
+        let next = after.chars().find(|s| !s.is_whitespace());
+        if !next.is_some_and(|n| n.is_uppercase() || n.is_numeric() || "\"“‘'(«".contains(n)) {
             continue;
         }
         if c == '.' {
@@ -234,7 +230,7 @@ fn sentences(text: &str) -> Vec<&str> {
                 continue;
             }
         }
-        let end = chars[j].0;
+        let end = at + c.len_utf8() + closers;
         if text[start..end].trim().is_empty() {
             continue;
         }
