@@ -86,7 +86,7 @@ impl Terms {
 /// What one document's contribution is made from: borrowed from the site to be
 /// compared with the last one (no copy for an unchanged document), owned once kept.
 #[derive(Clone, PartialEq)]
-pub struct Input<'a> {
+struct Input<'a> {
     /// Its page, which names it: `actors/<id>.html` or `sources/<id>.html`.
     folder: &'static str,
     id: Cow<'a, str>,
