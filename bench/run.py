@@ -449,7 +449,7 @@ def serve_timing(dossier, corpus_dir, repeats, timeout):
                 version = new
                 times.append(when - t0)
                 for _, line in log[before:]:
-                    m = re.match(r"rebuilt in (\d+) ms", line)
+                    m = re.match(r"(?:rebuilt \d+ pages?|nothing changed) in (\d+) ms", line)
                     if m:
                         rebuilds.append(int(m.group(1)))
             time.sleep(0.5)

@@ -23,6 +23,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -31,7 +32,7 @@ use crate::lint::{self, SourceNames};
 use crate::load;
 use crate::model::{ActorIx, Index, OutletIx, Site, SourceIx};
 use crate::pipeline::{self, Checked};
-use crate::render::{OutputFile, Page, Renderer};
+use crate::render::{OutputFile, Page, Renderer, SearchIndex};
 use crate::resolve::{self, Doc, Mentions, Resolved};
 
 /// The files of a built site, by output path.
@@ -45,11 +46,16 @@ pub struct Incremental {
     /// [`Mentions::key`] of the site the cached Markdown passes were made with.
     mentions_key: u64,
     /// By source id: the file's text, its Markdown pass and that pass's problems.
-    docs: HashMap<String, (String, Arc<Doc>, Vec<Diagnostic>)>,
+    docs: HashMap<String, Pass>,
     /// By source id: the names lint read from that Markdown pass.
     names: HashMap<String, (Arc<Doc>, Arc<SourceNames>)>,
+    /// The search index, which an edit changes only where it must.
+    search: SearchIndex,
     last: Option<Last>,
 }
+
+/// A source's text, its Markdown pass and that pass's problems.
+type Pass = (Arc<str>, Arc<Doc>, Vec<Diagnostic>);
 
 /// The previous successful build.
 struct Last {
@@ -68,8 +74,9 @@ pub struct Outcome {
     pub rendered: usize,
     /// Whether any output file differs from the previous build's.
     pub changed: bool,
-    /// How long each stage took.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// How long each stage took: load, resolve, lint, render, and the search index (updated
+    /// during render, alongside the pages).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl Incremental {
@@ -81,6 +88,7 @@ impl Incremental {
             mentions_key: 0,
             docs: HashMap::new(),
             names: HashMap::new(),
+            search: SearchIndex::default(),
             last: None,
         }
     }
@@ -103,9 +111,7 @@ impl Incremental {
         let renderer = Renderer::new(&pipeline::site_dir(&self.content))
             .map_err(|e| errors.extend(e))
             .ok();
-        let started = std::time::Instant::now();
         let checked = self.check();
-        let checked_in = started.elapsed();
         let (mut checked, renderer) = match (checked, renderer) {
             (Ok(checked), Some(renderer)) if errors.is_empty() => (checked, renderer),
             (checked, _) => {
@@ -120,17 +126,20 @@ impl Incremental {
         if let Some(url) = base_url {
             checked.site.config.base_url = Some(url);
         }
+        let mut timings = std::mem::take(&mut checked.timings);
+        let started = Instant::now();
         let mut outcome = self.render(checked, &renderer)?;
-        outcome.timings = vec![
-            ("check", checked_in),
-            ("render", started.elapsed() - checked_in),
-        ];
+        timings.push(("render", started.elapsed()));
+        timings.append(&mut outcome.timings);
+        outcome.timings = timings;
         Ok(outcome)
     }
 
     /// Load, resolve and lint, keeping the work of unchanged files.
     fn check(&mut self) -> Result<Checked, Vec<Diagnostic>> {
+        let started = Instant::now();
         let (site, load_errors) = load::load_cached(&self.content, &mut self.load);
+        let loaded = started.elapsed();
         let key = Mentions::key(&site);
         if key != self.mentions_key {
             self.docs.clear();
@@ -153,14 +162,15 @@ impl Incremental {
             .collect();
         self.docs = (site.sources.iter().zip(&docs))
             .map(|(s, (doc, errors))| {
-                let entry = (s.file.text.clone(), Arc::clone(doc), errors.clone());
+                let entry = (Arc::clone(&s.file.text), Arc::clone(doc), errors.clone());
                 (s.id.clone(), entry)
             })
             .collect();
         let resolved = resolve::resolve_with(&site, index, &mentions, docs);
         drop(mentions);
         let names = &mut self.names;
-        pipeline::finish_with(site, load_errors, resolved, Vec::new(), |site, resolved| {
+        let timings = vec![("load", loaded), ("resolve", started.elapsed() - loaded)];
+        pipeline::finish_with(site, load_errors, resolved, timings, |site, resolved| {
             let fresh: Vec<Arc<SourceNames>> = (site.sources.par_iter().zip(&resolved.sources))
                 .map(|(source, r)| match names.get(&source.id) {
                     Some((doc, list)) if Arc::ptr_eq(doc, &r.doc) => Arc::clone(list),
@@ -201,18 +211,38 @@ impl Incremental {
                 .map(|path| Some((path.clone(), Arc::clone(last.files.get(path)?))))
                 .collect()
         };
-        let outcomes: Vec<Result<Made, Diagnostic>> = jobs
-            .par_iter()
-            .map(|&job| match kept(&job) {
-                Some(files) => Ok((job, files, false)),
-                None => renderer.render_one(&site, &resolved, job).map(|files| {
-                    let files = (files.into_iter())
-                        .map(|OutputFile { path, bytes }| (path, Arc::from(bytes)))
-                        .collect();
-                    (job, files, true)
-                }),
-            })
-            .collect();
+        // The search index is updated on its own (it keeps what it needs between builds),
+        // alongside the other jobs.
+        let search = &mut self.search;
+        #[allow(clippy::type_complexity)]
+        let (mut outcomes, (index, indexed)): (
+            Vec<Result<Made, Diagnostic>>,
+            (Option<Made>, Duration),
+        ) = rayon::join(
+            || {
+                (jobs.par_iter().filter(|&&job| job != Page::SearchIndex))
+                    .map(|&job| match kept(&job) {
+                        Some(files) => Ok((job, files, false)),
+                        None => renderer.render_one(&site, &resolved, job).map(|files| {
+                            let files = (files.into_iter())
+                                .map(|OutputFile { path, bytes }| (path, Arc::from(bytes)))
+                                .collect();
+                            (job, files, true)
+                        }),
+                    })
+                    .collect()
+            },
+            || {
+                let started = Instant::now();
+                let job = Page::SearchIndex;
+                let made = jobs.contains(&job).then(|| match kept(&job) {
+                    Some(files) => (job, files, false),
+                    None => (job, search.update(&site, &resolved), true),
+                });
+                (made, started.elapsed())
+            },
+        );
+        outcomes.extend(index.map(Ok));
         let mut errors = Vec::new();
         let mut files = Files::with_capacity(jobs.len());
         let mut paths = HashMap::with_capacity(jobs.len());
@@ -245,7 +275,7 @@ impl Incremental {
             warnings,
             rendered,
             changed,
-            timings: Vec::new(),
+            timings: vec![("search", indexed)],
         })
     }
 }

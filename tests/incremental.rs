@@ -277,3 +277,46 @@ fn a_profile_edit_renders_only_the_pages_that_show_it() {
         outcome.rendered
     );
 }
+
+#[test]
+fn a_summary_edit_rewrites_only_the_search_shards_that_hold_it() {
+    let site = copy_fixture("site-basic");
+    crate::search::add_filler(site.path(), 300);
+    let content = site.path().join("content");
+    let mut incremental = Incremental::new(&content, None);
+    incremental.build().expect("the fixture builds");
+    let before = incremental.files();
+    // A word the summary already holds, once more: its weight changes, no document
+    // frequency does.
+    edit_file(&content.join("actors/kestan.yaml"), |t| {
+        t.replace("the northern rebels.", "the northern rebels; a state.")
+    });
+    incremental.build().expect("still builds");
+    let after = incremental.files();
+    let search = |path: &&String| path.starts_with("assets/search/");
+    let rewritten: Vec<&str> = (after.iter())
+        .filter(|(path, bytes)| search(path) && !Arc::ptr_eq(&before[*path], bytes))
+        .map(|(path, _)| path.as_str())
+        .collect();
+    let holding = |prefix: &str, needle: &str| -> Vec<&str> {
+        (after.iter())
+            .filter(|(path, bytes)| {
+                path.starts_with(prefix) && String::from_utf8_lossy(bytes).contains(needle)
+            })
+            .map(|(path, _)| path.as_str())
+            .collect()
+    };
+    let term_shard = holding("assets/search/t", "[\"state\",");
+    let doc_shard = holding("assets/search/d", "\"actors/kestan.html\"");
+    assert_eq!((term_shard.len(), doc_shard.len()), (1, 1));
+    let shards = after.keys().filter(search).count();
+    assert!(shards > 20, "{shards} search files");
+    let mut expected = [term_shard[0], doc_shard[0]];
+    expected.sort_unstable();
+    let mut rewritten = rewritten;
+    rewritten.sort_unstable();
+    assert_eq!(rewritten, expected, "of {shards} search files");
+    let full = full_build(&content).expect("a full build");
+    let inc = incremental_build(&mut incremental).expect("an incremental build");
+    assert_same(0, "summary edited", &full, &inc);
+}

@@ -75,7 +75,11 @@ pub fn walk(content: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Found> {
                 }
             };
             let path = entry.path();
-            if !check_inside(path, &root, errors) {
+            // A file or folder that is not a link lies where its folder does: only the
+            // folders walked and the links need resolving (a `realpath` per file costs a
+            // system call per path component).
+            let resolve = entry.depth() == 0 || entry.path_is_symlink();
+            if resolve && !check_inside(path, &root, errors) {
                 // A refused folder is not walked: nothing inside it is read or named.
                 if entry.file_type().is_dir() {
                     entries.skip_current_dir();

@@ -8,6 +8,7 @@ mod yaml;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -46,7 +47,8 @@ const RACY: std::time::Duration = std::time::Duration::from_secs(2);
 
 struct Cached {
     stamp: Option<(SystemTime, u64)>,
-    text: String,
+    /// Shared with the loaded file's `SourceFile::text`.
+    text: Arc<str>,
     outcome: (Option<Loaded>, Vec<Diagnostic>),
 }
 
@@ -85,18 +87,19 @@ pub fn load_cached(content: &Path, cache: &mut Cache) -> (Site, Vec<Diagnostic>)
                 Err(e) => {
                     return Some(Cached {
                         stamp: None,
-                        text: String::new(),
+                        text: Arc::from(""),
                         outcome: (None, vec![e]),
                     })
                 }
             };
             match cached {
-                Some(c) if c.stamp.is_some() && c.text == text => Some(Cached {
+                Some(c) if c.stamp.is_some() && *c.text == *text => Some(Cached {
                     stamp,
-                    text,
+                    text: Arc::clone(&c.text),
                     outcome: c.outcome.clone(),
                 }),
                 _ => {
+                    let text: Arc<str> = text.into();
                     let outcome = load_file(content, f, &text);
                     Some(Cached {
                         stamp,
@@ -170,10 +173,9 @@ pub fn load_cached(content: &Path, cache: &mut Cache) -> (Site, Vec<Diagnostic>)
     (site, errors)
 }
 
-fn load_file(content: &Path, found: &Found, text: &str) -> (Option<Loaded>, Vec<Diagnostic>) {
+fn load_file(content: &Path, found: &Found, text: &Arc<str>) -> (Option<Loaded>, Vec<Diagnostic>) {
     let path = found.path.as_path();
-    let text = text.to_string();
-    let mut errors = files::forbidden_chars(path, &text);
+    let mut errors = files::forbidden_chars(path, text);
     if !errors.is_empty() {
         return (None, errors);
     }
@@ -200,23 +202,23 @@ fn load_file(content: &Path, found: &Found, text: &str) -> (Option<Loaded>, Vec<
     let file = SourceFile {
         path: path.to_path_buf(),
         rel_path: rel_path(content, path),
-        text: text.clone(),
+        text: Arc::clone(text),
     };
 
     let (yaml_text, line_offset, body_offset) = if found.kind == FileKind::Article {
-        match split_front_matter(&text) {
+        match split_front_matter(text) {
             Ok(parts) => parts,
             Err(message) => {
-                errors.push(Diagnostic::error(path, &text, 1, 1, message));
+                errors.push(Diagnostic::error(path, text, 1, 1, message));
                 return (None, errors);
             }
         }
     } else {
-        (text.as_str(), 0, 0)
+        (&**text, 0, 0)
     };
     let doc = YamlDoc {
         path,
-        text: &text,
+        text,
         yaml: yaml_text,
         line_offset,
     };

@@ -51,7 +51,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The path relative to the site folder, with `/` separators (for "edit" links).
     pub rel_path: String,
-    pub text: String,
+    /// Shared: `serve` keeps it between loads without copying it.
+    pub text: std::sync::Arc<str>,
 }
 
 /// A value with the 1-based line and column where it is written.

@@ -20,6 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ActorIx, OutletIx, Site, SourceIx};
 use crate::resolve::Resolved;
 use crate::text::escape_html;
+pub use search::Index as SearchIndex;
 use views::{ActorLink, ActorRef, SiteView, SourceRef};
 
 /// One file of the built site: its path relative to the output folder, with `/`.

@@ -37,7 +37,7 @@ fn source(id: &str, title: &str, body: &str, date: &str) -> Source {
         date: PartialDate::parse(date),
         body_offset: text.len() - body.len(),
         file: SourceFile {
-            text,
+            text: text.into(),
             ..SourceFile::default()
         },
         ..Source::default()

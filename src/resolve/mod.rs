@@ -35,8 +35,9 @@ pub struct Edge {
     pub sources: Vec<SourceIx>,
 }
 
-/// A source rendered, with the actors it mentions.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A source rendered, with the actors it mentions. `Eq`, so that comparing two
+/// `Arc<Doc>` that are one (an unchanged source in `serve`) compares no text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Doc {
     pub title_html: String,
     pub body_html: String,
