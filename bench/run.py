@@ -320,8 +320,9 @@ class Events:
 
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.sock.sendall(b"GET /__dossier/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                          b"Accept: text/event-stream\r\n\r\n")
+        # serve answers only requests for its own address and port (DNS rebinding).
+        self.sock.sendall(f"GET /__dossier/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                          "Accept: text/event-stream\r\n\r\n".encode())
         self.sock.settimeout(None)
         self.queue = queue.Queue()
         threading.Thread(target=self.read, daemon=True).start()
