@@ -545,6 +545,7 @@ def main():
             checks.append(("a query loads ≤ 500 KB", summary["max_query_bytes"] <= QUERY_LIMIT))
             checks.append(("index files ≤ 1 MB", summary["largest_index_bytes"] <= PAGE_LIMIT))
             checks.append(("every query finds", summary["all_found"]))
+            checks.append(("results shown < 300 ms", summary["max_ms"] < 300))
         checks.append(("mentions agree", not diffs))
         missed += [f"{n} articles: {c}" for c, ok in checks if not ok]
         print(f"\n{n} articles, {actors} actors: {run.wall:.2f} s ({run.cpu:.2f} s CPU), {run.peak_mib:.0f} MiB peak, "

@@ -337,6 +337,8 @@
     arrived[name] = data;
   };
   function load(name) {
+    // The manifest comes with the page (a <script> after this one): no round trip.
+    if (!loading[name] && name in arrived) loading[name] = Promise.resolve(arrived[name]);
     if (!loading[name]) {
       loading[name] = new Promise(function (resolve, reject) {
         var s = document.createElement("script");
