@@ -10,7 +10,9 @@
 // with half the weight (so results come while typing). A word of five
 // letters or more that matches nothing is matched at edit distance 1 instead. A word
 // scores idf × (1 + ln weight), and a document named exactly as the query scores four
-// times that. Results come 20 at a time; each source shows the sentence that matched.
+// times that. Results come 10 at a time (the first ten show after two rounds of script
+// loads: term shards, then the document shards of those ten); each source shows the
+// sentence that matched.
 (function () {
   "use strict";
   var STOP = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has",
@@ -18,7 +20,7 @@
     "was", "were", "which", "with"]);
   var JOINERS = ".'\u2019\u02bc\u2018";
   var WORD = /^[\p{Alphabetic}\p{N}]$/u;
-  var PAGE = 20;
+  var PAGE = 10;
   // Shards loaded beyond a word's own for the terms it begins.
   var PREFIX_SHARDS = 2;
   // Corrections tried for a misspelt word.
