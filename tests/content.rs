@@ -781,10 +781,11 @@ pub(crate) mod site {
                     let [(name, src)] = t.attrs.as_slice() else {
                         return false;
                     };
-                    let known = ["assets/search-index.js", "assets/search.js"];
+                    let known = ["assets/search.js"];
+                    let manifest = rel == "search.html" && src == "assets/search/m.js";
                     let filter = rel == "actors.html" && src == "assets/filter.js";
                     name == "src"
-                        && (known.contains(&src.as_str()) || filter)
+                        && (known.contains(&src.as_str()) || filter || manifest)
                         && page[t.end..].starts_with("</script>")
                 })
                 .count();

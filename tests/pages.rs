@@ -51,6 +51,18 @@ fn count(html: &str, needle: &str) -> usize {
     html.matches(needle).count()
 }
 
+/// The ids of a page's numbered references, in order; none listed twice.
+fn reference_ids(html: &str) -> Vec<&str> {
+    let ids: Vec<&str> = html
+        .split("<li id=\"ref-")
+        .skip(1)
+        .map(|s| &s[..s.find('"').expect("id end")])
+        .collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), unique.len(), "{ids:?}");
+    ids
+}
+
 /// The source ids a page of backlinks lists, in order.
 fn listed(html: &str) -> Vec<String> {
     html.split("<article class=\"backlink\">")
@@ -255,13 +267,7 @@ fn description_footnotes_that_cite_sources_join_the_numbered_references() {
     // One reference entry for s003, cited by the footnote and by the `opposes` relation.
     let refs = &html[html.find("<li id=\"ref-1\"").expect("ref 1")..];
     assert!(refs[..refs.find("</li>").expect("end")].contains("sources/s003.html"));
-    let ids: Vec<&str> = html
-        .split("<li id=\"ref-")
-        .skip(1)
-        .map(|s| &s[..s.find('"').expect("id end")])
-        .collect();
-    let unique: BTreeSet<&str> = ids.iter().copied().collect();
-    assert_eq!(ids.len(), unique.len(), "{ids:?}");
+    reference_ids(&html);
     let s003 = html
         .matches("<li id=\"ref-")
         .zip(html.split("<li id=\"ref-").skip(1))
@@ -295,13 +301,7 @@ fn references_are_numbered_once_and_every_citation_lands_on_one() {
     let dir = site(5);
     assert_ok(&build(dir.path(), &[]));
     let html = read(dir.path(), "public/actors/alpha.html");
-    let ids: Vec<&str> = html
-        .split("<li id=\"ref-")
-        .skip(1)
-        .map(|s| &s[..s.find('"').expect("id end")])
-        .collect();
-    let unique: BTreeSet<&str> = ids.iter().copied().collect();
-    assert_eq!(ids.len(), unique.len(), "{ids:?}");
+    let ids = reference_ids(&html);
     // s001, s002 (led-by), s003 (opposes), s004 (profile only): four, numbered 1 to 4.
     assert_eq!(ids, ["1", "2", "3", "4"]);
     let cites: Vec<&str> = html
