@@ -311,7 +311,7 @@ fn references_are_numbered_once_and_every_citation_lands_on_one() {
         .collect();
     assert!(cites.len() >= 5, "{cites:?}");
     for c in &cites {
-        assert!(unique.contains(c), "#ref-{c} lands nowhere");
+        assert!(ids.contains(c), "#ref-{c} lands nowhere");
     }
     let refs = &html[html.find("class=\"references\"").expect("refs")..];
     assert!(refs.contains(
