@@ -30,7 +30,7 @@ import random
 import shutil
 import sys
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 ONSETS = ["b", "d", "f", "g", "h", "j", "k", "l", "m", "n", "r", "s", "t", "v", "z",
           "sh", "kh", "dr", "tr", "br", "gr", "qu", "th", "zh", "st"]
@@ -91,7 +91,8 @@ class Words:
 
     def __init__(self, rng):
         self.rng = rng
-        self.used = set(CONNECTORS) | set(CAPITAL_STARTS) | {w for p in TABLE_HEADS for w in p}
+        self.used = (set(CONNECTORS) | set(CAPITAL_STARTS) | {w for p in TABLE_HEADS for w in p}
+                     | {"Hassan", "Nasrallah"})
 
     def new(self, min_syl=2, max_syl=3):
         while True:
@@ -163,11 +164,16 @@ def make_actors(rng, words, count):
             else:
                 add("organization", f"{w} {rng.choice(ORG_SUFFIXES)}", [])
             orgs_left -= 1
-    for _ in range(n_persons):
+    for k in range(n_persons):
         first, last = words.new(2, 2), words.new(2, 3)
         if rng.random() < 0.2:
             name = f"{first} {words.new(1, 2)} {last}"
         else:
+            name = f"{first} {last}"
+        if k == 0:
+            # One real name, so that the benchmark can search for "Nasrallah" as a reader
+            # would (bench/search_budget.mjs); the random draws stay the same.
+            first, last = "Hassan", "Nasrallah"
             name = f"{first} {last}"
         a = add("person", name, [last])
         a.first = first
