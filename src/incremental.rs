@@ -408,8 +408,16 @@ impl Affected {
                     || !c.source_links.is_empty()
                     || !c.outlets.is_empty()
             }
-            // An actor page and its pages of older sources show the same actor.
-            Page::Actor(a) | Page::ActorSources(a, _) => {
+            // The pages of an actor's older sources show its name and those sources.
+            Page::ActorSources(a, _) => {
+                let source = |s: &SourceIx| c.sources.contains(s) || c.source_links.contains(s);
+                c.actor_links.contains(&a)
+                    || resolved.actors[a]
+                        .backlinks
+                        .iter()
+                        .any(|b| source(&b.source))
+            }
+            Page::Actor(a) => {
                 let r = &resolved.actors[a];
                 let actor = &site.actors[a];
                 let source = |s: &SourceIx| c.sources.contains(s) || c.source_links.contains(s);

@@ -320,3 +320,61 @@ fn a_summary_edit_rewrites_only_the_search_shards_that_hold_it() {
     let inc = incremental_build(&mut incremental).expect("an incremental build");
     assert_same(0, "summary edited", &full, &inc);
 }
+
+/// The pages of an actor's older sources show its name and those sources, not its
+/// profile: a summary edit leaves them (the most mentioned actor of a large archive has
+/// hundreds), a rename renders them again; both equal a full build.
+#[test]
+fn a_summary_edit_leaves_the_pages_of_older_sources_and_a_rename_does_not() {
+    let dir = crate::pages::site(200);
+    let content = dir.path().join("content");
+    let mut incremental = Incremental::new(&content, None);
+    incremental.build().expect("the site builds");
+    let files = incremental.files();
+    let older_pages = files
+        .keys()
+        .filter(|p| p.starts_with("actors/alpha/sources-"))
+        .count();
+    assert_eq!(
+        older_pages, 7,
+        "200 sources, 25 a page: the actor page and 7 more"
+    );
+    let profile = content.join("actors/alpha.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+
+    write(
+        &profile,
+        &text.replace("An armed group of the test site.", "An armed group."),
+    );
+    let summary = incremental.build().expect("still builds");
+    assert_same(
+        1,
+        "summary",
+        &full_build(&content).unwrap(),
+        &incremental_build(&mut incremental).unwrap(),
+    );
+    // The actor page, the listings, the front page, the exports and the search index:
+    // 7 jobs (14 when the 7 pages of older sources were rendered again too).
+    assert!(
+        summary.rendered <= 7,
+        "{} jobs rendered for a summary edit",
+        summary.rendered
+    );
+
+    write(
+        &profile,
+        &text.replace("name: Alpha Front", "name: Alpha Front Renamed"),
+    );
+    let rename = incremental.build().expect("still builds");
+    assert_same(
+        2,
+        "rename",
+        &full_build(&content).unwrap(),
+        &incremental_build(&mut incremental).unwrap(),
+    );
+    assert!(
+        rename.rendered >= summary.rendered + older_pages,
+        "{} jobs rendered for a rename",
+        rename.rendered
+    );
+}

@@ -8,7 +8,7 @@ use crate::support::{assert_ok, build, check, read, stderr, write};
 
 /// A site where `alpha` is mentioned in `n` sources (dated a day apart, the newest last
 /// written), one of them twice in one sentence; `bravo` led it and died.
-fn site(n: usize) -> tempfile::TempDir {
+pub(crate) fn site(n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let c = dir.path().join("content");
     write(

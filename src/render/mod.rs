@@ -301,14 +301,22 @@ impl Renderer {
                 );
                 (format!("actors/{}.html", a.id), "actor.html", ctx)
             }
+            // The older sources of an actor show its name, not its profile: a profile
+            // edit that keeps the name leaves these pages as they are (and `serve` does
+            // not render them again; see incremental.rs).
             Page::ActorSources(i, n) => {
                 let a = &site.actors[i];
                 let mut ctx = Context::new();
-                ctx.insert("actor", &ActorRef::new(site, resolved, i));
+                ctx.insert("actor", &ActorLink::new(site, i));
                 ctx.insert("backlinks", &views::backlinks_view(site, resolved, i, n));
                 let total = resolved.actors[i].backlinks.len();
-                ctx.insert("paging", &views::paging(&a.id, total, n));
-                ctx.insert("description", &a.summary);
+                let paging = views::paging(&a.id, total, n);
+                let description = format!(
+                    "Sources that mention {}, page {n} of {}.",
+                    a.name.value, paging.pages
+                );
+                ctx.insert("paging", &paging);
+                ctx.insert("description", &description);
                 (views::backlinks_path(&a.id, n), "actor-sources.html", ctx)
             }
             Page::Source(i) => {
