@@ -45,6 +45,8 @@ pub struct Incremental {
     load: load::Cache,
     /// [`Mentions::key`] of the site the cached Markdown passes were made with.
     mentions_key: u64,
+    /// The actors' ids and names those passes were made with (see [`NameChanges`]).
+    names_then: NameChanges,
     /// By source id: the file's text, its Markdown pass and that pass's problems.
     docs: HashMap<String, Pass>,
     /// By source id: the names lint read from that Markdown pass.
@@ -56,6 +58,63 @@ pub struct Incremental {
 
 /// A source's text, its Markdown pass and that pass's problems.
 type Pass = (Arc<str>, Arc<Doc>, Vec<Diagnostic>);
+
+/// What the alias automaton was made of: each actor's id and names, and a hash of the
+/// rest a Markdown pass depends on (the ids of the actors, of the profiles that failed
+/// to load and of the sources).
+#[derive(Default)]
+struct NameChanges {
+    actors: Vec<(String, Vec<String>)>,
+    structure: u64,
+}
+
+impl NameChanges {
+    fn of(site: &Site) -> Self {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for actor in &site.actors {
+            actor.id.hash(&mut hasher);
+        }
+        site.unloaded.actors.hash(&mut hasher);
+        for source in &site.sources {
+            source.id.hash(&mut hasher);
+        }
+        NameChanges {
+            actors: (site.actors.iter())
+                .map(|a| (a.id.clone(), a.names().map(|n| n.value.clone()).collect()))
+                .collect(),
+            structure: hasher.finish(),
+        }
+    }
+
+    /// Strings at least one of which the text of any source whose Markdown pass differs
+    /// between `self` and `now` holds: for each name added to or removed from an actor,
+    /// its longest run of ASCII letters and digits (a match of the name holds it
+    /// verbatim: matching folds only quotes and whitespace, and NFC leaves ASCII as it
+    /// is), and a renamed actor's id (its wikilinks show the name). `None` when anything
+    /// else changed, or a name has no such run: then every pass is made again.
+    fn probes(&self, now: &NameChanges) -> Option<Vec<String>> {
+        if self.structure != now.structure || self.actors.len() != now.actors.len() {
+            return None;
+        }
+        let mut probes = Vec::new();
+        for ((id, before), (_, after)) in self.actors.iter().zip(&now.actors) {
+            if before.first() != after.first() {
+                probes.push(id.clone());
+            }
+            let changed = (before.iter().filter(|n| !after.contains(n)))
+                .chain(after.iter().filter(|n| !before.contains(n)));
+            for name in changed {
+                let run = name
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .max_by_key(|run| run.len())
+                    .filter(|run| !run.is_empty())?;
+                probes.push(run.to_string());
+            }
+        }
+        Some(probes)
+    }
+}
 
 /// The previous successful build.
 struct Last {
@@ -86,6 +145,7 @@ impl Incremental {
             base_url: base_url.map(str::to_string),
             load: load::Cache::default(),
             mentions_key: 0,
+            names_then: NameChanges::default(),
             docs: HashMap::new(),
             names: HashMap::new(),
             search: SearchIndex::default(),
@@ -141,10 +201,20 @@ impl Incremental {
         let (site, load_errors) = load::load_cached(&self.content, &mut self.load);
         let loaded = started.elapsed();
         let key = Mentions::key(&site);
+        let names_now = NameChanges::of(&site);
         if key != self.mentions_key {
-            self.docs.clear();
+            // Names changed, or which actors and sources there are. When only names did,
+            // a source's pass can change only where its text holds one of them (or a
+            // wikilink to a renamed actor): keep the others.
+            match self.names_then.probes(&names_now) {
+                Some(probes) => self
+                    .docs
+                    .retain(|_, (text, _, _)| !probes.iter().any(|p| text.contains(p.as_str()))),
+                None => self.docs.clear(),
+            }
             self.mentions_key = key;
         }
+        self.names_then = names_now;
         let mentions = Mentions::new(&site);
         let index = Index::new(&site);
         let docs: Vec<(Arc<Doc>, Vec<Diagnostic>)> = site
