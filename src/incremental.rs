@@ -541,3 +541,59 @@ impl Affected {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::NameChanges;
+
+    fn names(actors: &[(&str, &[&str])], structure: u64) -> NameChanges {
+        NameChanges {
+            actors: (actors.iter())
+                .map(|(id, n)| (id.to_string(), n.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+            structure,
+        }
+    }
+
+    #[test]
+    fn only_changed_names_are_probed_and_anything_else_remakes_every_pass() {
+        let before = names(&[("hamas", &["Hamas"]), ("kh", &["Kata’ib Hezbollah"])], 1);
+        // An alias added: its longest ASCII run; the unchanged actor adds nothing.
+        let after = names(
+            &[
+                ("hamas", &["Hamas", "Harakat al-Muqawama"]),
+                ("kh", &["Kata’ib Hezbollah"]),
+            ],
+            1,
+        );
+        assert_eq!(before.probes(&after), Some(vec!["Muqawama".to_string()]));
+        // A rename: the old and new names, and the id (its wikilinks show the name).
+        let after = names(&[("hamas", &["Hamas"]), ("kh", &["Kataib Hezbollah"])], 1);
+        assert_eq!(
+            before.probes(&after),
+            Some(vec!["kh".into(), "Hezbollah".into(), "Hezbollah".into()])
+        );
+        // Reordered aliases change no match.
+        let a = names(&[("x", &["Alpha", "Beta"])], 1);
+        let b = names(&[("x", &["Alpha", "Gamma", "Beta"])], 1);
+        let c = names(&[("x", &["Alpha", "Beta", "Gamma"])], 1);
+        assert_eq!(b.probes(&c), Some(vec![]));
+        assert_eq!(a.probes(&c), Some(vec!["Gamma".to_string()]));
+        // Other actors or sources, or a name without an ASCII run: every pass again.
+        assert_eq!(
+            before.probes(&names(
+                &[("hamas", &["Hamas"]), ("kh", &["Kata’ib Hezbollah"])],
+                2
+            )),
+            None
+        );
+        let arabic = names(
+            &[
+                ("hamas", &["Hamas", "حماس"]),
+                ("kh", &["Kata’ib Hezbollah"]),
+            ],
+            1,
+        );
+        assert_eq!(before.probes(&arabic), None);
+    }
+}
