@@ -43,10 +43,8 @@ pub struct Incremental {
     content: PathBuf,
     base_url: Option<String>,
     load: load::Cache,
-    /// [`Mentions::key`] of the site the cached Markdown passes were made with.
-    mentions_key: u64,
-    /// The actors' ids and names those passes were made with (see [`NameChanges`]).
-    names_then: NameChanges,
+    /// What the cached Markdown passes were made from besides their sources.
+    passes_from: PassInputs,
     /// By source id: the file's text, its Markdown pass and that pass's problems.
     docs: HashMap<String, Pass>,
     /// By source id: the names lint read from that Markdown pass.
@@ -59,16 +57,18 @@ pub struct Incremental {
 /// A source's text, its Markdown pass and that pass's problems.
 type Pass = (Arc<str>, Arc<Doc>, Vec<Diagnostic>);
 
-/// What the alias automaton was made of: each actor's id and names, and a hash of the
-/// rest a Markdown pass depends on (the ids of the actors, of the profiles that failed
-/// to load and of the sources).
-#[derive(Default)]
-struct NameChanges {
+/// What the Markdown pass of a source depends on besides the source itself: each
+/// actor's id and names in order (the alias automaton, wikilinks' text), and a hash of
+/// the rest (the ids of the actors, of the profiles that failed to load and of the
+/// sources, which internal links check). Equal inputs render an unchanged source to
+/// the same `Doc`.
+#[derive(Default, PartialEq)]
+struct PassInputs {
     actors: Vec<(String, Vec<String>)>,
     structure: u64,
 }
 
-impl NameChanges {
+impl PassInputs {
     fn of(site: &Site) -> Self {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -79,7 +79,7 @@ impl NameChanges {
         for source in &site.sources {
             source.id.hash(&mut hasher);
         }
-        NameChanges {
+        PassInputs {
             actors: (site.actors.iter())
                 .map(|a| (a.id.clone(), a.names().map(|n| n.value.clone()).collect()))
                 .collect(),
@@ -93,7 +93,7 @@ impl NameChanges {
     /// verbatim: matching folds only quotes and whitespace, and NFC leaves ASCII as it
     /// is), and a renamed actor's id (its wikilinks show the name). `None` when anything
     /// else changed, or a name has no such run: then every pass is made again.
-    fn probes(&self, now: &NameChanges) -> Option<Vec<String>> {
+    fn probes(&self, now: &PassInputs) -> Option<Vec<String>> {
         if self.structure != now.structure || self.actors.len() != now.actors.len() {
             return None;
         }
@@ -144,8 +144,7 @@ impl Incremental {
             content: content.to_path_buf(),
             base_url: base_url.map(str::to_string),
             load: load::Cache::default(),
-            mentions_key: 0,
-            names_then: NameChanges::default(),
+            passes_from: PassInputs::default(),
             docs: HashMap::new(),
             names: HashMap::new(),
             search: SearchIndex::default(),
@@ -200,21 +199,19 @@ impl Incremental {
         let started = Instant::now();
         let (site, load_errors) = load::load_cached(&self.content, &mut self.load);
         let loaded = started.elapsed();
-        let key = Mentions::key(&site);
-        let names_now = NameChanges::of(&site);
-        if key != self.mentions_key {
+        let inputs = PassInputs::of(&site);
+        if inputs != self.passes_from {
             // Names changed, or which actors and sources there are. When only names did,
             // a source's pass can change only where its text holds one of them (or a
             // wikilink to a renamed actor): keep the others.
-            match self.names_then.probes(&names_now) {
+            match self.passes_from.probes(&inputs) {
                 Some(probes) => self
                     .docs
                     .retain(|_, (text, _, _)| !probes.iter().any(|p| text.contains(p.as_str()))),
                 None => self.docs.clear(),
             }
-            self.mentions_key = key;
+            self.passes_from = inputs;
         }
-        self.names_then = names_now;
         let mentions = Mentions::new(&site);
         let index = Index::new(&site);
         let docs: Vec<(Arc<Doc>, Vec<Diagnostic>)> = site
@@ -544,10 +541,10 @@ impl Affected {
 
 #[cfg(test)]
 mod tests {
-    use super::NameChanges;
+    use super::PassInputs;
 
-    fn names(actors: &[(&str, &[&str])], structure: u64) -> NameChanges {
-        NameChanges {
+    fn names(actors: &[(&str, &[&str])], structure: u64) -> PassInputs {
+        PassInputs {
             actors: (actors.iter())
                 .map(|(id, n)| (id.to_string(), n.iter().map(|s| s.to_string()).collect()))
                 .collect(),

@@ -8,7 +8,6 @@ pub mod mentions;
 mod in_memory_tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -174,26 +173,6 @@ pub struct Mentions<'s> {
 }
 
 impl<'s> Mentions<'s> {
-    /// What the Markdown pass of a source depends on besides the source itself: every
-    /// actor's id and names in order, the profiles that failed to load, and the source ids. Two sites with
-    /// the same key render an unchanged source to the same `Doc`.
-    pub fn key(site: &Site) -> u64 {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for actor in &site.actors {
-            actor.id.hash(&mut hasher);
-            for name in actor.names() {
-                name.value.hash(&mut hasher);
-            }
-            0xffu8.hash(&mut hasher);
-        }
-        site.unloaded.actors.hash(&mut hasher);
-        // Internal links between sources depend on which exist.
-        for source in &site.sources {
-            source.id.hash(&mut hasher);
-        }
-        hasher.finish()
-    }
-
     pub fn new(site: &'s Site) -> Self {
         Mentions {
             matcher: Matcher::new(
