@@ -262,43 +262,45 @@ const COLLECTED: [&str; 5] = [
     "nasrallah-hosts-hamas-and-pij-leaders-in-lebanon",
 ];
 
-/// `(id, front matter, body)` of every source file of the knowledge base, by id.
-fn source_files() -> Vec<(String, Value, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/articles");
+/// `(id, text)` of every file of a folder of the knowledge base (`articles`,
+/// `actors`), by id.
+fn content_files(folder: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("content")
+        .join(folder);
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("articles folder") {
+    for entry in std::fs::read_dir(dir).expect("content folder") {
         let path = entry.expect("entry").path();
         let id = path
             .file_stem()
             .expect("stem")
             .to_string_lossy()
             .into_owned();
-        let text = std::fs::read_to_string(&path).expect("read");
-        let rest = text.strip_prefix("---\n").expect("front matter");
-        let (front, body) = rest.split_once("\n---\n").expect("closed front matter");
-        let front: Value = serde_saphyr::from_str(front).expect("valid front matter");
-        files.push((id, front, body.to_string()));
+        files.push((id, std::fs::read_to_string(&path).expect("read")));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
 
+/// `(id, front matter, body)` of every source file of the knowledge base, by id.
+fn source_files() -> Vec<(String, Value, String)> {
+    content_files("articles")
+        .into_iter()
+        .map(|(id, text)| {
+            let rest = text.strip_prefix("---\n").expect("front matter");
+            let (front, body) = rest.split_once("\n---\n").expect("closed front matter");
+            let front: Value = serde_saphyr::from_str(front).expect("valid front matter");
+            (id, front, body.to_string())
+        })
+        .collect()
+}
+
 /// `(id, profile)` of every actor profile, by id.
 fn profiles() -> Vec<(String, Value)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/actors");
-    let mut all = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("actors folder") {
-        let path = entry.expect("entry").path();
-        let id = path
-            .file_stem()
-            .expect("stem")
-            .to_string_lossy()
-            .into_owned();
-        let text = std::fs::read_to_string(&path).expect("read");
-        all.push((id, serde_saphyr::from_str(&text).expect("valid profile")));
-    }
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    all
+    content_files("actors")
+        .into_iter()
+        .map(|(id, text)| (id, serde_saphyr::from_str(&text).expect("valid profile")))
+        .collect()
 }
 
 /// Ids of the citation-only sources: front matter and an empty body.
