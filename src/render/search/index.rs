@@ -17,7 +17,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{
-    excerpt, name_key, partition, shard_of, typo_key, units, Manifest, DIR, DOCS_PER_SHARD,
+    excerpt, name_key, partition, shard_of, typo_key, units, Manifest, Unit, DIR, DOCS_PER_SHARD,
     MAX_POSTINGS, NAMED_TITLE_WORDS, SUMMARY_WEIGHT, TERM_SHARD_BYTES, TITLE_WEIGHT,
     TYPO_SHARD_BYTES, UNITS_PER_DOC,
 };
@@ -274,7 +274,8 @@ impl Draft {
         let mut weights = Weights::default();
         let mut names = Vec::new();
         let mut units_all = Vec::new();
-        let mut unit_terms: Vec<Vec<u32>> = Vec::new();
+        let mut unit_terms: Vec<u32> = Vec::new();
+        let mut unit_ends: Vec<u32> = Vec::new();
         let excerpt_text;
         weights.add(&input.title, TITLE_WEIGHT, |_| {});
         match &input.text {
@@ -307,12 +308,14 @@ impl Draft {
                 weights.add(summary, SUMMARY_WEIGHT, |_| {});
                 weights.add(author, SUMMARY_WEIGHT, |_| {});
                 // A paragraph's terms are its units' terms: units cut it at white space only.
-                for (n, text) in body(doc) {
-                    for unit in units(n, text) {
-                        let mut held = Vec::new();
-                        weights.add(&unit.1, 1, |i| held.push(i));
-                        unit_terms.push(held);
-                        units_all.push(unit);
+                for (b, block) in doc.blocks.iter().enumerate() {
+                    if block.paragraph == 0 {
+                        continue;
+                    }
+                    for unit in units(&block.text) {
+                        weights.add(unit.words(&block.text), 1, |i| unit_terms.push(i));
+                        unit_ends.push(unit_terms.len() as u32);
+                        units_all.push((b as u32, unit));
                     }
                 }
                 excerpt_text = if summary.is_empty() {
@@ -331,12 +334,18 @@ impl Draft {
             }
         }
         let (terms, rank) = weights.sorted();
-        for held in &mut unit_terms {
-            for i in held.iter_mut() {
-                *i = rank[*i as usize];
-            }
+        // Each unit's terms by rank, ascending, once each.
+        let mut held_all = Vec::with_capacity(unit_terms.len());
+        let mut start = 0;
+        for end in &mut unit_ends {
+            let mut held: Vec<u32> = (unit_terms[start..*end as usize].iter())
+                .map(|&i| rank[i as usize])
+                .collect();
             held.sort_unstable();
             held.dedup();
+            start = *end as usize;
+            held_all.extend(held);
+            *end = held_all.len() as u32;
         }
         Draft {
             path: input.path(),
@@ -345,7 +354,8 @@ impl Draft {
             excerpt: excerpt_text,
             terms,
             units: units_all,
-            unit_terms,
+            unit_terms: held_all,
+            unit_ends,
             names,
         }
     }
@@ -362,6 +372,7 @@ impl Draft {
             excerpt: self.excerpt,
             units: self.units,
             unit_terms: self.unit_terms,
+            unit_ends: self.unit_ends,
             names: self.names,
         }
     }
@@ -377,12 +388,35 @@ struct Contribution<T = TermId> {
     excerpt: String,
     /// Its terms with their summed weights, in the order of their text.
     terms: Vec<(T, u32)>,
-    /// Every snippet unit it could show (sources only): (paragraph, text).
-    units: Vec<(u32, String)>,
-    /// Per unit: the indices in `terms` of its terms, ascending.
-    unit_terms: Vec<Vec<u32>>,
+    /// Every snippet unit it could show (sources only): (the number of its block in the
+    /// body's Markdown pass, where it is), in order.
+    units: Vec<(u32, Unit)>,
+    /// The indices in `terms` of each unit's terms, ascending, one unit after another.
+    unit_terms: Vec<u32>,
+    /// Where each unit's terms end in `unit_terms`.
+    unit_ends: Vec<u32>,
     /// Its names and title, folded as a query is and joined by spaces.
     names: Vec<String>,
+}
+
+impl<T> Contribution<T> {
+    /// The indices in `terms` of unit `u`'s terms.
+    fn held(&self, u: usize) -> &[u32] {
+        let start = u.checked_sub(1).map_or(0, |p| self.unit_ends[p] as usize);
+        &self.unit_terms[start..self.unit_ends[u] as usize]
+    }
+
+    /// Unit `u` as a result shows it: (paragraph, text).
+    fn unit(&self, u: usize) -> (u32, String) {
+        let (b, unit) = self.units[u];
+        match &self.input.text {
+            Text::Source { body, .. } => {
+                let block = &body.0.blocks[b as usize];
+                (block.paragraph, unit.shown(&block.text))
+            }
+            Text::Actor { .. } => unreachable!("only sources have snippet units"),
+        }
+    }
 }
 
 /// A document as the index shows it, at its number.
@@ -410,14 +444,14 @@ impl Shown {
         }
         let mut refs = vec![0; entry.terms.len()];
         for (k, &u) in picked.iter().enumerate() {
-            for &i in &entry.unit_terms[u as usize] {
+            for &i in entry.held(u as usize) {
                 if refs[i as usize] == 0 {
                     refs[i as usize] = k as u32 + 1;
                 }
             }
         }
         let input = &entry.input;
-        let units: Vec<&(u32, String)> = picked.iter().map(|&u| &entry.units[u as usize]).collect();
+        let units: Vec<(u32, String)> = picked.iter().map(|&u| entry.unit(u as usize)).collect();
         let record = (
             input.kind,
             &entry.path,
@@ -442,7 +476,8 @@ fn pick_units(entry: &Contribution, idf: &[f64]) -> Vec<u32> {
     let mut chosen: Vec<u32> = Vec::new();
     while chosen.len() < UNITS_PER_DOC {
         let mut best: Option<(usize, f64)> = None;
-        for (u, held) in entry.unit_terms.iter().enumerate() {
+        for u in 0..entry.units.len() {
+            let held = entry.held(u);
             if chosen.contains(&(u as u32)) {
                 continue;
             }
@@ -456,7 +491,7 @@ fn pick_units(entry: &Contribution, idf: &[f64]) -> Vec<u32> {
             }
         }
         let Some((u, _)) = best else { break };
-        for &i in &entry.unit_terms[u] {
+        for &i in entry.held(u) {
             covered[i as usize] = true;
         }
         chosen.push(u as u32);

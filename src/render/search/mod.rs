@@ -243,27 +243,78 @@ fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
-/// Snippet units of a paragraph: its sentences, a long one cut at words into pieces.
-fn units(paragraph: u32, text: &str) -> Vec<(u32, String)> {
+/// A snippet unit: a stretch of a paragraph's text (byte offsets), shown with its white
+/// space as single spaces and with `… ` / ` …` where a long sentence was cut. Kept as
+/// offsets, not text: the index holds every unit of every source, and shows three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Unit {
+    start: u32,
+    end: u32,
+    cut_before: bool,
+    cut_after: bool,
+}
+
+impl Unit {
+    /// Its words, as `text` (the paragraph it was cut from) holds them.
+    fn words(self, text: &str) -> &str {
+        &text[self.start as usize..self.end as usize]
+    }
+
+    /// What a search result shows of it.
+    fn shown(self, text: &str) -> String {
+        let mut out = String::new();
+        if self.cut_before {
+            out.push_str("… ");
+        }
+        for (k, word) in self.words(text).split_whitespace().enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        if self.cut_after {
+            out.push_str(" …");
+        }
+        out
+    }
+}
+
+/// Snippet units of a paragraph: its sentences, a long one cut at words into pieces of
+/// at most [`UNIT_CHARS`] characters as shown.
+fn units(text: &str) -> Vec<Unit> {
+    let offset = |part: &str| (part.as_ptr() as usize - text.as_ptr() as usize) as u32;
     let mut out = Vec::new();
     for sentence in sentences(text) {
-        let mut piece = String::new();
+        // The first and last byte of the piece's words, its length as shown.
+        let mut words: Option<(u32, u32)> = None;
+        let mut cut_before = false;
         let mut count = 0;
+        let unit = |words: Option<(u32, u32)>, cut_before, cut_after| {
+            let (start, end) = words.unwrap_or((0, 0));
+            Unit {
+                start,
+                end,
+                cut_before,
+                cut_after,
+            }
+        };
         for word in sentence.split_whitespace() {
             let n = word.chars().count();
             if count > 0 && count + 1 + n > UNIT_CHARS {
-                out.push((paragraph, format!("{piece} …")));
-                piece = "… ".to_string();
+                out.push(unit(words.take(), cut_before, true));
+                cut_before = true;
                 count = 2;
             } else if count > 0 {
-                piece.push(' ');
                 count += 1;
             }
-            piece.push_str(word);
+            let at = offset(word);
+            words = Some((words.map_or(at, |w| w.0), at + word.len() as u32));
             count += n;
         }
-        if count > 2 || (count > 0 && !piece.starts_with('…')) {
-            out.push((paragraph, piece));
+        let starts_with_ellipsis =
+            cut_before || words.is_some_and(|(s, _)| text[s as usize..].starts_with('…'));
+        if count > 2 || (count > 0 && !starts_with_ellipsis) {
+            out.push(unit(words, cut_before, false));
         }
     }
     out
@@ -431,12 +482,21 @@ mod tests {
     #[test]
     fn long_sentences_are_cut_into_units_at_words() {
         let long = "word ".repeat(100);
-        let got = units(3, long.trim());
+        let text = long.trim();
+        let got: Vec<String> = units(text).iter().map(|u| u.shown(text)).collect();
         assert!(got.len() >= 2, "{got:?}");
-        assert!(got
-            .iter()
-            .all(|(n, u)| *n == 3 && u.chars().count() <= UNIT_CHARS + 2));
-        assert!(got[0].1.ends_with(" …") && got[1].1.starts_with("… "));
+        assert!(got.iter().all(|u| u.chars().count() <= UNIT_CHARS + 2));
+        assert!(got[0].ends_with(" …") && got[1].starts_with("… "));
+    }
+
+    #[test]
+    fn a_unit_points_into_its_paragraph_and_shows_single_spaces() {
+        let text = "First  line\nof it. Second one";
+        let got = units(text);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].words(text), "First  line\nof it.");
+        assert_eq!(got[0].shown(text), "First line of it.");
+        assert_eq!(got[1].shown(text), "Second one");
     }
 
     #[test]
