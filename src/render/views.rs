@@ -1,5 +1,6 @@
 //! View structs: what each template receives, built from the model and the resolved data.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
@@ -162,7 +163,7 @@ pub fn phrase(kind: RelationType) -> &'static str {
 /// A run of a passage's text; `mark` for a mention of the page's actor.
 #[derive(Serialize)]
 pub struct PartView<'a> {
-    pub text: &'a str,
+    pub text: Cow<'a, str>,
     pub mark: bool,
 }
 
@@ -183,33 +184,39 @@ pub struct BacklinkView<'a> {
 /// of the actor in the same sentence marked as well (a sentence is listed once).
 fn passage_view(doc: &Doc, actor: ActorIx, first: u32) -> PassageView<'_> {
     let m = &doc.mentions[first as usize];
+    let (before, text, after) = doc.context(m);
     let mut parts = vec![
         PartView {
-            text: &m.context.before,
+            text: before,
             mark: false,
         },
         PartView {
-            text: &m.context.text,
+            text: Cow::Borrowed(text),
             mark: true,
         },
     ];
-    let mut rest: &str = &m.context.after;
+    let mut rest = after;
     let same_sentence = doc.mentions[first as usize + 1..]
         .iter()
         .take_while(|o| o.sentence == m.sentence)
-        .filter(|o| o.actor == actor && !o.context.text.is_empty());
+        .filter(|o| o.actor == actor);
     for other in same_sentence {
-        if let Some(at) = rest.find(other.context.text.as_str()) {
-            let end = at + other.context.text.len();
+        let (_, other_text, _) = doc.context(other);
+        if other_text.is_empty() {
+            continue;
+        }
+        if let Some(at) = rest.find(other_text) {
+            let end = at + other_text.len();
+            let (head, mark, tail) = split3(rest, at, end);
             parts.push(PartView {
-                text: &rest[..at],
+                text: head,
                 mark: false,
             });
             parts.push(PartView {
-                text: &rest[at..end],
+                text: mark,
                 mark: true,
             });
-            rest = &rest[end..];
+            rest = tail;
         }
     }
     parts.push(PartView {
@@ -220,6 +227,22 @@ fn passage_view(doc: &Doc, actor: ActorIx, first: u32) -> PassageView<'_> {
     PassageView {
         paragraph: m.paragraph,
         parts,
+    }
+}
+
+/// `text` cut at `at` and `end`, borrowing where it borrows.
+fn split3(text: Cow<'_, str>, at: usize, end: usize) -> (Cow<'_, str>, Cow<'_, str>, Cow<'_, str>) {
+    match text {
+        Cow::Borrowed(t) => (
+            Cow::Borrowed(&t[..at]),
+            Cow::Borrowed(&t[at..end]),
+            Cow::Borrowed(&t[end..]),
+        ),
+        Cow::Owned(t) => (
+            Cow::Owned(t[..at].to_string()),
+            Cow::Owned(t[at..end].to_string()),
+            Cow::Owned(t[end..].to_string()),
+        ),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Markdown to HTML in one pass over pulldown-cmark's events: mentions linked, paragraph
 //! anchors `#p-N`, `[[wikilinks]]`, raw HTML shown as text, URL schemes checked.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -34,12 +35,46 @@ impl Linker<'_> {
     }
 }
 
-/// The sentence around a mention, split so the mention can be highlighted.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The sentence around a mention, cut to a readable length, as byte offsets into the
+/// text of the mention's block: offsets, not text, since a source holds one per mention
+/// and an archive millions of them. [`Context::parts`] gives the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Context {
-    pub before: String,
-    pub text: String,
-    pub after: String,
+    /// Where the text before the mention starts.
+    pub start: u32,
+    /// The mention itself.
+    pub mention: (u32, u32),
+    /// Where the text after the mention ends.
+    pub end: u32,
+    /// Whether the sentence was cut before `start` (shown as `…`).
+    pub cut_before: bool,
+    /// Whether the sentence was cut after `end` (shown as `…`).
+    pub cut_after: bool,
+}
+
+impl Context {
+    /// The text before the mention, the mention and the text after it, in `text` (the
+    /// text of the mention's block), with `…` where the sentence was cut. Offsets that
+    /// do not fit `text` give empty parts.
+    pub fn parts<'a>(&self, text: &'a str) -> (Cow<'a, str>, &'a str, Cow<'a, str>) {
+        let part = |s: u32, e: u32| text.get(s as usize..e as usize).unwrap_or_default();
+        let (m0, m1) = self.mention;
+        let before = part(self.start, m0);
+        let after = part(m1, self.end);
+        (
+            if self.cut_before {
+                Cow::Owned(format!("…{before}"))
+            } else {
+                Cow::Borrowed(before)
+            },
+            part(m0, m1),
+            if self.cut_after {
+                Cow::Owned(format!("{after}…"))
+            } else {
+                Cow::Borrowed(after)
+            },
+        )
+    }
 }
 
 /// One mention of an actor in a document.
@@ -52,6 +87,9 @@ pub struct Mention {
     pub sentence: u32,
     /// Whether the mention is an explicit `[[wikilink]]`.
     pub explicit: bool,
+    /// The number of its block in the document's blocks (`Doc::blocks`), whose text
+    /// `context` points into.
+    pub block: u32,
     pub context: Context,
 }
 
@@ -266,6 +304,7 @@ pub fn render_plain(text: &str, linker: &Linker) -> (String, Rendered) {
             paragraph: 0,
             sentence: number,
             explicit: false,
+            block: 0,
             context: context_around(text, span, hit.start, hit.end),
         });
     }
@@ -384,6 +423,8 @@ impl<'a, 'l> Renderer<'a, 'l> {
                     paragraph: block.number,
                     sentence: self.sentences + number,
                     explicit,
+                    // The block is kept below: a block with a mention has text.
+                    block: self.text_blocks.len() as u32,
                     context: context_around(&block.text, span, start, end),
                 });
             }
@@ -840,6 +881,7 @@ const CONTEXT_SIDE: usize = 160;
 fn context_around(text: &str, span: (usize, usize), start: usize, end: usize) -> Context {
     let s = span.0.min(start);
     let e = span.1.min(text.len()).max(end);
+    let offset = |part: &str| (part.as_ptr() as usize - text.as_ptr() as usize) as u32;
     let mut before = text[s..start].trim_start();
     let mut cut_before = false;
     if before.len() > CONTEXT_SIDE {
@@ -857,17 +899,11 @@ fn context_around(text: &str, span: (usize, usize), start: usize, end: usize) ->
         cut_after = true;
     }
     Context {
-        before: if cut_before {
-            format!("…{before}")
-        } else {
-            before.to_string()
-        },
-        text: text[start..end].to_string(),
-        after: if cut_after {
-            format!("{after}…")
-        } else {
-            after.to_string()
-        },
+        start: offset(before),
+        mention: (start as u32, end as u32),
+        end: offset(after) + after.len() as u32,
+        cut_before,
+        cut_after,
     }
 }
 
@@ -936,6 +972,34 @@ mod tests {
         render(md, &linker, true)
     }
 
+    /// Mention `k`'s context as text.
+    fn context(r: &Rendered, k: usize) -> (String, String, String) {
+        let m = &r.mentions[k];
+        let (before, text, after) = m.context.parts(&r.blocks[m.block as usize].text);
+        (before.into_owned(), text.to_string(), after.into_owned())
+    }
+
+    #[test]
+    fn a_context_points_into_its_own_block_and_marks_its_cuts() {
+        let long = "word ".repeat(60);
+        let r = run(&format!(
+            "Hamas first.\n\n{long}then Hezbollah met {long}again."
+        ));
+        assert_eq!(r.mentions.len(), 2);
+        assert_eq!(r.mentions[1].block, 1);
+        let (before, text, after) = context(&r, 1);
+        assert_eq!(text, "Hezbollah");
+        assert!(
+            before.starts_with("…word") && before.ends_with("then "),
+            "{before}"
+        );
+        assert!(
+            after.starts_with(" met word") && after.ends_with("word…"),
+            "{after}"
+        );
+        assert!(before.len() <= CONTEXT_SIDE + "…".len(), "{before}");
+    }
+
     #[test]
     fn links_mentions_and_numbers_paragraphs() {
         let r = run("Hamas met Hezbollah.\n\nThen Netanyahu spoke.");
@@ -958,7 +1022,7 @@ mod tests {
         let r = run("Prime Minister Benjamin\nNetanyahu said.");
         assert_eq!(r.mentions.len(), 1);
         assert_eq!(r.mentions[0].actor, ActorIx(3));
-        assert_eq!(r.mentions[0].context.text, "Benjamin Netanyahu");
+        assert_eq!(context(&r, 0).1, "Benjamin Netanyahu");
         assert!(r.html.contains(">Benjamin\nNetanyahu</a>"));
     }
 
@@ -978,14 +1042,10 @@ mod tests {
     #[test]
     fn table_rows_are_sentences_with_their_cells_apart() {
         let r = run("| Group | Leader |\n|---|---|\n| Hamas | x |\n| Hezbollah | y |\n");
-        let contexts: Vec<String> = r
-            .mentions
-            .iter()
-            .map(|m| {
-                format!(
-                    "{}[{}]{}",
-                    m.context.before, m.context.text, m.context.after
-                )
+        let contexts: Vec<String> = (0..r.mentions.len())
+            .map(|k| {
+                let (before, text, after) = context(&r, k);
+                format!("{before}[{text}]{after}")
             })
             .collect();
         assert_eq!(contexts, ["[Hamas] | x", "[Hezbollah] | y"]);
@@ -1051,10 +1111,15 @@ mod tests {
     #[test]
     fn context_is_the_sentence_around_the_mention() {
         let r = run("First sentence here. U.S. Secretary of State met Hamas in Doha. Last one.");
-        let hamas = r.mentions.iter().find(|m| m.actor.get() == 0).unwrap();
-        assert_eq!(hamas.context.before, "U.S. Secretary of State met ");
-        assert_eq!(hamas.context.text, "Hamas");
-        assert_eq!(hamas.context.after, " in Doha.");
+        let hamas = r.mentions.iter().position(|m| m.actor.get() == 0).unwrap();
+        assert_eq!(
+            context(&r, hamas),
+            (
+                "U.S. Secretary of State met ".to_string(),
+                "Hamas".to_string(),
+                " in Doha.".to_string()
+            )
+        );
     }
 
     #[test]

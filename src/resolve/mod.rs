@@ -7,6 +7,7 @@ pub mod mentions;
 #[cfg(test)]
 mod in_memory_tests;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -48,6 +49,13 @@ pub struct Doc {
 }
 
 impl Doc {
+    /// The text before mention `m`, the mention and the text after it (see
+    /// [`markdown::Context::parts`]).
+    pub fn context(&self, m: &Mention) -> (Cow<'_, str>, &str, Cow<'_, str>) {
+        let text = self.blocks.get(m.block as usize).map_or("", |b| &b.text);
+        m.context.parts(text)
+    }
+
     /// The body's plain text, a line per block (the title left out).
     pub fn body_text(&self) -> String {
         let mut text = String::new();
@@ -218,8 +226,10 @@ impl<'s> Mentions<'s> {
             .collect();
         let mut mentions = title.mentions;
         let sentence_base = title.sentences;
+        let block_base = title.blocks.len() as u32;
         mentions.extend(body.mentions.into_iter().map(|mut m| {
             m.sentence += sentence_base;
+            m.block += block_base;
             m
         }));
         let mut blocks = title.blocks;
