@@ -7,6 +7,17 @@
 //! by the next one. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`, so some `public/`
 //! exists at every instant. The output carries a stamp file, [`STAMP`], so that a later
 //! build knows the folder is its own and may replace it.
+//!
+//! When the previous output is ours, a file whose bytes equal its file at the same path is
+//! hard-linked from it instead of created (`write/previous.rs` says when that is safe), and the
+//! previous output, once swapped out, is deleted by top-level entry in parallel. A rebuild
+//! thus creates only the files that changed, and deleting the old tree only drops link
+//! counts for the others. On this project's 2-core machine (ext4 without a journal, where
+//! creating a file right after many were deleted skips each freed inode one by one), 10,000
+//! articles (12,605 files, 276 MB) built a second time into the same folder took 49.9 s wall,
+//! 14.5 s user and 13.0 s system (render 29.4 s, swap 16.5 s deleting the old files) and
+//! now take 8.4 s, 13.4 s and 2.0 s (render 5.8 s, swap 0.17 s); with one article changed,
+//! 51.4 s → 8.0 s (load average about 4, 22 November 2026).
 
 use std::fs::File;
 use std::io;

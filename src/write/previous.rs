@@ -140,7 +140,7 @@ fn inode(_: &std::fs::Metadata) -> Inode {
 
 /// Whether the rest of `file` is exactly `bytes`, read a block at a time.
 fn same_bytes(file: &mut File, mut bytes: &[u8]) -> io::Result<bool> {
-    let mut block = vec![0; 64 * 1024];
+    let mut block = vec![0; bytes.len().clamp(1, 64 * 1024)];
     loop {
         let n = file.read(&mut block)?;
         if n == 0 {
