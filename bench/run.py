@@ -5,7 +5,8 @@
 
 Builds the release binary (unless --dossier is given), generates each corpus with
 bench/generate.py (cached in bench/corpus/ by its parameters), runs `dossier build
---verbose` on it and prints, per size: the time of each stage, the total, peak memory,
+--verbose` on it, then again over that output (a rebuild, unchanged content), and prints,
+per size: the time of each stage of both, the total, peak memory,
 the output's size and number of files, the largest HTML page and the largest asset,
 and PASS/FAIL against the targets of issue #8. When `hugo` is on PATH it builds the
 same articles with Hugo and prints dossier's time over Hugo's.
@@ -217,9 +218,14 @@ def build(dossier, corpus_dir, timeout):
     out = os.path.join(corpus_dir, "public")
     if os.path.exists(out):
         shutil.rmtree(out)
-    run = measure([dossier, "build", "--verbose", "--content", os.path.join(corpus_dir, "content"),
-                   "--output", out], timeout=timeout)
-    return run, out
+    return build_over(dossier, corpus_dir, timeout), out
+
+
+def build_over(dossier, corpus_dir, timeout):
+    """A build into the corpus's public/ as it is: over the previous output, if any."""
+    out = os.path.join(corpus_dir, "public")
+    return measure([dossier, "build", "--verbose", "--content", os.path.join(corpus_dir, "content"),
+                    "--output", out], timeout=timeout)
 
 
 def human(n):
@@ -517,8 +523,11 @@ def main():
         actors = ACTORS.get(n, max(10, n // 10))
         cdir = corpus(n, actors, args.seed)
         run, out = build(dossier, cdir, timeout=None)
-        if run.rc != 0:
-            print(f"\n{n} articles: dossier build failed (exit {run.rc}):\n{run.stderr[-3000:]}")
+        rebuild = build_over(dossier, cdir, timeout=None) if run.rc == 0 else run
+        if run.rc != 0 or rebuild.rc != 0:
+            bad = run if run.rc != 0 else rebuild
+            which = "build" if run.rc != 0 else "rebuild over the first output"
+            print(f"\n{n} articles: dossier {which} failed (exit {bad.rc}):\n{bad.stderr[-3000:]}")
             failed = True
             continue
         st = output_stats(out)
@@ -550,8 +559,13 @@ def main():
         missed += [f"{n} articles: {c}" for c, ok in checks if not ok]
         print(f"\n{n} articles, {actors} actors: {run.wall:.2f} s ({run.cpu:.2f} s CPU), {run.peak_mib:.0f} MiB peak, "
               f"{st['files']} files, {human(st['bytes'])}", flush=True)
+        rebuilt = dict(stages(rebuild.stdout))
+        print(f"  {'stage':<9} {'build':>12} {'rebuild':>12}")
         for name, ms in stages(run.stdout):
-            print(f"  {name:<9} {ms:>9.1f} ms")
+            again = f"{rebuilt[name]:9.1f} ms" if name in rebuilt else "–"
+            print(f"  {name:<9} {ms:>9.1f} ms {again:>12}")
+        print(f"  rebuild over the first output: {rebuild.wall:.2f} s ({rebuild.cpu:.2f} s CPU), "
+              f"{rebuild.peak_mib:.0f} MiB peak")
         print(f"  largest page  {st['page'][0]} ({human(st['page'][1])})")
         print(f"  largest asset {st['asset'][0]} ({human(st['asset'][1])})")
         print(f"  largest listing {st['listing'][0]} ({human(st['listing'][1])}); graph.html {human(st['graph'])}")
@@ -566,7 +580,7 @@ def main():
             print(f"  {why}")
         sys.stdout.flush()
         hugo_run = hugo_build(cdir, timeout=args.hugo_timeout) if hugo else None
-        rows.append((n, actors, run, st, checks, hugo_run))
+        rows.append((n, actors, run, rebuild, st, checks, hugo_run))
         if hugo_run:
             if hugo_run.timed_out:
                 print(f"  hugo          TIMEOUT after {args.hugo_timeout:.0f} s")
@@ -581,20 +595,21 @@ def main():
 
     if rows:
         names = []
-        for _, _, run, _, _, _ in rows:
+        for _, _, run, _, _, _, _ in rows:
             for name, _ in stages(run.stdout):
                 if name not in names:
                     names.append(name)
         print("\n| articles | actors | " + " | ".join(f"{s} ms" for s in names) +
-              " | total s | CPU s | peak MiB | output | files | largest page | largest asset | hugo s | ÷ hugo | targets |")
-        print("|" + "---|" * (len(names) + 12))
-        for n, actors, run, st, checks, hugo_run in rows:
+              " | total s | CPU s | rebuild s | rebuild CPU s | peak MiB | output | files | largest page"
+              " | largest asset | hugo s | ÷ hugo | targets |")
+        print("|" + "---|" * (len(names) + 14))
+        for n, actors, run, rebuild, st, checks, hugo_run in rows:
             times = dict(stages(run.stdout))
             hugo_s = f"{hugo_run.wall:.2f}" if hugo_run and hugo_run.rc == 0 else "–"
             ratio = f"{run.wall / hugo_run.wall:.2f}" if hugo_run and hugo_run.rc == 0 else "–"
             verdict = ", ".join(f"{pass_fail(ok)} {c}" for c, ok in checks)
             print(f"| {n} | {actors} | " + " | ".join(f"{times[s]:.0f}" if s in times else "–" for s in names) +
-                  f" | {run.wall:.2f} | {run.cpu:.2f} | {run.peak_mib:.0f} | {human(st['bytes'])} | {st['files']} | "
+                  f" | {run.wall:.2f} | {run.cpu:.2f} | {rebuild.wall:.2f} | {rebuild.cpu:.2f} | {run.peak_mib:.0f} | {human(st['bytes'])} | {st['files']} | "
                   f"`{st['page'][0]}` {human(st['page'][1])} | `{st['asset'][0]}` {human(st['asset'][1])} | "
                   f"{hugo_s} | {ratio} | {verdict} |")
 

@@ -7,8 +7,18 @@
 //! by the next one. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`, so some `public/`
 //! exists at every instant. The output carries a stamp file, [`STAMP`], so that a later
 //! build knows the folder is its own and may replace it.
+//!
+//! When the previous output is ours, a file whose bytes equal its file at the same path is
+//! hard-linked from it instead of created (`write/previous.rs` says when that is safe), and the
+//! previous output, once swapped out, is deleted by top-level entry in parallel. A rebuild
+//! thus creates only the files that changed, and deleting the old tree only drops link
+//! counts for the others. On this project's 2-core machine (ext4 without a journal, where
+//! creating a file right after many were deleted skips each freed inode one by one), 10,000
+//! articles (12,605 files, 276 MB) built a second time into the same folder took 49.9 s wall,
+//! 14.5 s user and 13.0 s system (render 29.4 s, swap 16.5 s deleting the old files) and
+//! now take 8.4 s, 13.4 s and 2.0 s (render 5.8 s, swap 0.17 s); with one article changed,
+//! 51.4 s → 8.0 s (load average about 4, 22 November 2026).
 
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,6 +26,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::render::OutputFile;
+
+mod previous;
+
+use previous::Previous;
 
 /// The file that marks a folder as written by dossier (Zola and mdBook users expect a tool
 /// to know its own output). A non-empty folder without it is not replaced without `--force`.
@@ -38,6 +52,7 @@ pub enum Swap {
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
+    previous: Option<Previous>,
     committed: bool,
     _lock: Lock,
 }
@@ -45,7 +60,7 @@ pub struct Staging {
 impl Staging {
     /// Takes the output's lock (waiting for another build into the same folder), removes
     /// staging folders left by killed builds, and creates an empty staging folder holding
-    /// only the stamp.
+    /// only the stamp. The output, when it is ours, is kept open to link unchanged files from.
     pub fn create(out: &Path) -> io::Result<Staging> {
         let parent = parent_of(out);
         std::fs::create_dir_all(&parent)?;
@@ -56,13 +71,18 @@ impl Staging {
             .prefix(&format!(".{name}.new-"))
             .tempdir_in(&parent)?
             .keep();
-        std::fs::write(dir.join(STAMP), STAMP_TEXT)?;
-        Ok(Staging {
+        let staging = Staging {
             dir,
             out: out.to_path_buf(),
+            previous: Previous::open(out),
             committed: false,
             _lock: lock,
-        })
+        };
+        staging.write(&OutputFile {
+            path: STAMP.into(),
+            bytes: STAMP_TEXT.into(),
+        })?;
+        Ok(staging)
     }
 
     /// The folder to write the site into.
@@ -71,15 +91,24 @@ impl Staging {
     }
 
     /// Writes one file, creating its folder when it is the first file there (called from
-    /// many threads as pages are rendered).
+    /// many threads as pages are rendered). A file whose bytes equal the previous output's
+    /// file at the same path is hard-linked to it instead.
     pub fn write(&self, file: &OutputFile) -> io::Result<()> {
         let path = self.dir.join(&file.path);
-        match std::fs::write(&path, &file.bytes) {
+        let unchanged = self
+            .previous
+            .as_ref()
+            .and_then(|p| Some((p, p.unchanged(&file.path, &file.bytes)?)));
+        let put = || match unchanged {
+            Some((previous, inode)) if previous.link(&file.path, inode, &path) => Ok(()),
+            _ => std::fs::write(&path, &file.bytes),
+        };
+        match put() {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(folder) = path.parent() {
                     std::fs::create_dir_all(folder)?;
                 }
-                std::fs::write(&path, &file.bytes)
+                put()
             }
             done => done,
         }
@@ -107,16 +136,7 @@ impl Drop for Staging {
 /// Writes `files` into `out`, replacing what was there only on success.
 pub fn write_site(files: &[OutputFile], out: &Path) -> io::Result<Swap> {
     let staging = Staging::create(out)?;
-    let dirs: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
-        .collect();
-    for dir in &dirs {
-        std::fs::create_dir_all(staging.path().join(dir))?;
-    }
-    files
-        .par_iter()
-        .try_for_each(|f| std::fs::write(staging.path().join(&f.path), &f.bytes))?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
     staging.commit()
 }
 
@@ -169,7 +189,7 @@ fn swap_in(staged: &Path, out: &Path) -> io::Result<Swap> {
     match exchange(staged, out) {
         Ok(()) => {
             // `staged` now holds the previous output.
-            std::fs::remove_dir_all(staged)?;
+            remove_tree(staged)?;
             return Ok(Swap::Renamed);
         }
         Err(e) if cannot_rename(&e) => return in_place(staged, out, &e),
@@ -192,8 +212,23 @@ fn swap_in(staged: &Path, out: &Path) -> io::Result<Swap> {
         let _ = std::fs::rename(&old, out);
         return Err(e);
     }
-    std::fs::remove_dir_all(&old)?;
+    remove_tree(&old)?;
     Ok(Swap::Renamed)
+}
+
+/// Deletes the previous output, its top-level entries in parallel (`sources/`, `actors/`
+/// and `assets/` hold most of its files). Each entry goes by `remove_dir_all`, which
+/// never follows a symlink.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 /// EBUSY (a mount point) and EXDEV (another file system): renaming cannot work here.
@@ -254,6 +289,12 @@ fn move_tree(from: &Path, to: &Path) -> io::Result<()> {
             std::fs::create_dir_all(&target)?;
             move_tree(&entry.path(), &target)?;
         } else {
+            // A staged file may be a hard link to the output's own file: copying over it
+            // would truncate the file being copied, so the target goes first.
+            match std::fs::remove_file(&target) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
             std::fs::copy(entry.path(), &target)?;
         }
     }
@@ -460,6 +501,30 @@ mod tests {
         assert!(!out.join("old").exists());
         assert_eq!(std::fs::read_to_string(out.join("n/y")).unwrap(), "y");
         assert!(!staged.exists());
+    }
+
+    #[test]
+    fn file_by_file_replacement_keeps_files_linked_from_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&[file("a/same.html", "same"), file("b.html", "old")], &out).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        staging.write(&file("a/same.html", "same")).unwrap();
+        staging.write(&file("b.html", "new")).unwrap();
+        let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&p.metadata().unwrap());
+        let linked = inode(&out.join("a/same.html"));
+        assert_eq!(inode(&staging.path().join("a/same.html")), linked);
+        let why = io::Error::from_raw_os_error(libc::EBUSY);
+        let staged = staging.path().to_path_buf();
+        std::mem::forget(staging);
+        in_place(&staged, &out, &why).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/same.html")).unwrap(),
+            "same"
+        );
+        assert_eq!(inode(&out.join("a/same.html")), linked);
+        assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "new");
+        assert!(out.join(STAMP).is_file());
     }
 
     #[test]

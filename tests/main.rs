@@ -15,5 +15,7 @@ mod listings;
 mod pages;
 mod properties;
 mod publish;
+#[cfg(unix)]
+mod rebuild;
 mod search;
 mod serve;
