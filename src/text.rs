@@ -210,22 +210,43 @@ pub fn escape_control(text: &str) -> String {
     out
 }
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values: `& < > " '` as entities, and
+/// every forbidden character ([`is_forbidden_char`]) as U+FFFD.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Not allowed in XML (the feed, the sitemap) nor sensible in HTML.
-            c if is_forbidden_char(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
+    let bytes = text.as_bytes();
+    // Runs of bytes that need nothing are copied whole.
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let Some((replacement, len)) = escape_at(bytes, i, b) else {
+            continue;
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(replacement);
+        copied = i + len;
     }
+    out.push_str(&text[copied..]);
     out
+}
+
+/// What the byte at `i` (`b`) and the bytes after it that make one character become in
+/// [`escape_html`], with that character's length in bytes; `None` when it stays. Only
+/// ASCII and U+FFFE/U+FFFF (`EF BF BE`, `EF BF BF` in UTF-8) change, so a byte inside a
+/// longer UTF-8 sequence (0x80 and over, never a first byte 0xEF) is never mistaken.
+fn escape_at(bytes: &[u8], i: usize, b: u8) -> Option<(&'static str, usize)> {
+    match b {
+        b'&' => Some(("&amp;", 1)),
+        b'<' => Some(("&lt;", 1)),
+        b'>' => Some(("&gt;", 1)),
+        b'"' => Some(("&quot;", 1)),
+        b'\'' => Some(("&#39;", 1)),
+        b'\t' | b'\n' | b'\r' => None,
+        0..0x20 => Some(("\u{FFFD}", 1)),
+        0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => {
+            Some(("\u{FFFD}", 3))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -272,5 +293,41 @@ mod tests {
         }
         assert!(check_url("mailto:a@b.c", UrlUse::Web).is_err());
         assert!(check_url("example.org", UrlUse::Web).is_err());
+    }
+
+    /// The character-by-character definition `escape_html` must equal.
+    fn escape_by_char(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c if is_forbidden_char(c) => out.push('\u{FFFD}'),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn escape_html_copies_runs_and_replaces_what_the_definition_replaces() {
+        let cases = [
+            "",
+            "plain words",
+            "<a href=\"x\">Tom & Jerry's</a>",
+            "&&<<>>",
+            "tab\tline\ncr\r bell\u{7} nul\u{0} esc\u{1b}",
+            "\u{FFFE}\u{FFFF}\u{FFFD}\u{FEFF}\u{EFBF}",
+            "ḥamās «quoted» 中文 \u{FFFF}end",
+            "\u{F000}\u{FFBE}\u{FFBF}",
+            "ends with &",
+        ];
+        for text in cases {
+            assert_eq!(escape_html(text), escape_by_char(text), "{text:?}");
+        }
+        assert_eq!(escape_html("a\u{FFFE}b<"), "a\u{FFFD}b&lt;");
     }
 }
