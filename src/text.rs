@@ -214,6 +214,12 @@ pub fn escape_control(text: &str) -> String {
 /// every forbidden character ([`is_forbidden_char`]) as U+FFFD.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    push_escaped_html(&mut out, text);
+    out
+}
+
+/// [`escape_html`] appended to `out`, with no string of its own.
+pub fn push_escaped_html(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     // Runs of bytes that need nothing are copied whole.
     let mut copied = 0;
@@ -226,7 +232,6 @@ pub fn escape_html(text: &str) -> String {
         copied = i + len;
     }
     out.push_str(&text[copied..]);
-    out
 }
 
 /// What the byte at `i` (`b`) and the bytes after it that make one character become in
