@@ -223,23 +223,44 @@ pub fn push_escaped_html(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     // Runs of bytes that need nothing are copied whole.
     let mut copied = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let Some((replacement, len)) = escape_at(bytes, i, b) else {
+    let mut at = 0;
+    while let Some(found) = bytes[at..].iter().position(|&b| MAY_ESCAPE[usize::from(b)]) {
+        let i = at + found;
+        at = i + 1;
+        let Some((replacement, len)) = escape_at(bytes, i) else {
             continue;
         };
         out.push_str(&text[copied..i]);
         out.push_str(replacement);
         copied = i + len;
+        at = copied;
     }
     out.push_str(&text[copied..]);
 }
 
-/// What the byte at `i` (`b`) and the bytes after it that make one character become in
-/// [`escape_html`], with that character's length in bytes; `None` when it stays. Only
-/// ASCII and U+FFFE/U+FFFF (`EF BF BE`, `EF BF BF` in UTF-8) change, so a byte inside a
-/// longer UTF-8 sequence (0x80 and over, never a first byte 0xEF) is never mistaken.
-fn escape_at(bytes: &[u8], i: usize, b: u8) -> Option<(&'static str, usize)> {
-    match b {
+/// The bytes that may begin a character [`escape_html`] changes: the five it escapes,
+/// C0 controls, and 0xEF (the first byte of U+FFFE and U+FFFF in UTF-8).
+const MAY_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    let mut i = 0;
+    let special = *b"&<>\"'\xEF";
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// What the character starting at byte `i` becomes in [`escape_html`], with its length
+/// in bytes; `None` when it stays. Only ASCII and U+FFFE/U+FFFF (`EF BF BE`, `EF BF BF`)
+/// change, and no byte inside a longer UTF-8 sequence is ASCII or 0xEF.
+fn escape_at(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
+    match bytes[i] {
         b'&' => Some(("&amp;", 1)),
         b'<' => Some(("&lt;", 1)),
         b'>' => Some(("&gt;", 1)),
