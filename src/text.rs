@@ -210,22 +210,69 @@ pub fn escape_control(text: &str) -> String {
     out
 }
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values: `& < > " '` as entities, and
+/// every forbidden character ([`is_forbidden_char`]) as U+FFFD.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Not allowed in XML (the feed, the sitemap) nor sensible in HTML.
-            c if is_forbidden_char(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
+    push_escaped_html(&mut out, text);
     out
+}
+
+/// [`escape_html`] appended to `out`, with no string of its own.
+pub fn push_escaped_html(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    // Runs of bytes that need nothing are copied whole.
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = bytes[at..].iter().position(|&b| MAY_ESCAPE[usize::from(b)]) {
+        let i = at + found;
+        at = i + 1;
+        let Some((replacement, len)) = escape_at(bytes, i) else {
+            continue;
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(replacement);
+        copied = i + len;
+        at = copied;
+    }
+    out.push_str(&text[copied..]);
+}
+
+/// The bytes that may begin a character [`escape_html`] changes: the five it escapes,
+/// C0 controls, and 0xEF (the first byte of U+FFFE and U+FFFF in UTF-8).
+const MAY_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    let mut i = 0;
+    let special = *b"&<>\"'\xEF";
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// What the character starting at byte `i` becomes in [`escape_html`], with its length
+/// in bytes; `None` when it stays. Only ASCII and U+FFFE/U+FFFF (`EF BF BE`, `EF BF BF`)
+/// change, and no byte inside a longer UTF-8 sequence is ASCII or 0xEF.
+fn escape_at(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
+    match bytes[i] {
+        b'&' => Some(("&amp;", 1)),
+        b'<' => Some(("&lt;", 1)),
+        b'>' => Some(("&gt;", 1)),
+        b'"' => Some(("&quot;", 1)),
+        b'\'' => Some(("&#39;", 1)),
+        b'\t' | b'\n' | b'\r' => None,
+        0..0x20 => Some(("\u{FFFD}", 1)),
+        0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => {
+            Some(("\u{FFFD}", 3))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -272,5 +319,41 @@ mod tests {
         }
         assert!(check_url("mailto:a@b.c", UrlUse::Web).is_err());
         assert!(check_url("example.org", UrlUse::Web).is_err());
+    }
+
+    /// The character-by-character definition `escape_html` must equal.
+    fn escape_by_char(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c if is_forbidden_char(c) => out.push('\u{FFFD}'),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn escape_html_copies_runs_and_replaces_what_the_definition_replaces() {
+        let cases = [
+            "",
+            "plain words",
+            "<a href=\"x\">Tom & Jerry's</a>",
+            "&&<<>>",
+            "tab\tline\ncr\r bell\u{7} nul\u{0} esc\u{1b}",
+            "\u{FFFE}\u{FFFF}\u{FFFD}\u{FEFF}\u{EFBF}",
+            "ḥamās «quoted» 中文 \u{FFFF}end",
+            "\u{F000}\u{FFBE}\u{FFBF}",
+            "ends with &",
+        ];
+        for text in cases {
+            assert_eq!(escape_html(text), escape_by_char(text), "{text:?}");
+        }
+        assert_eq!(escape_html("a\u{FFFE}b<"), "a\u{FFFD}b&lt;");
     }
 }
