@@ -214,10 +214,22 @@ def short(items, n=8):
     return "[" + ", ".join(map(str, items[:n])) + (", …]" if len(items) > n else "]")
 
 
-def build(dossier, corpus_dir, timeout):
+# Seconds to wait after deleting a previous output before a first build. ext4 without a
+# journal (this machine's) skips every inode freed in the last 30–55 s one by one when it
+# allocates a new one, so a build right after deleting 60,000 files spends seconds in the
+# kernel; a reader's first build does not follow a mass deletion (and a rebuild over the
+# previous output links its unchanged files instead of creating them).
+SETTLE = 60
+
+
+def build(dossier, corpus_dir, timeout, settle=SETTLE):
     out = os.path.join(corpus_dir, "public")
     if os.path.exists(out):
+        many = sum(len(fs) for _, _, fs in os.walk(out)) > 1000
         shutil.rmtree(out)
+        if settle and many:
+            print(f"  (waiting {settle} s after deleting the previous output: see SETTLE)", flush=True)
+            time.sleep(settle)
     return build_over(dossier, corpus_dir, timeout), out
 
 
@@ -509,6 +521,8 @@ def main():
     p.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
     p.add_argument("--hugo-timeout", type=float, default=900, help="seconds before a Hugo build is stopped")
     p.add_argument("--timeout", type=float, default=120, help="seconds before a hostile build is stopped")
+    p.add_argument("--settle", type=float, default=SETTLE,
+                   help="seconds to wait after deleting a previous output before a first build (see SETTLE)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = p.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -522,7 +536,7 @@ def main():
     for n in sizes:
         actors = ACTORS.get(n, max(10, n // 10))
         cdir = corpus(n, actors, args.seed)
-        run, out = build(dossier, cdir, timeout=None)
+        run, out = build(dossier, cdir, timeout=None, settle=args.settle)
         rebuild = build_over(dossier, cdir, timeout=None) if run.rc == 0 else run
         if run.rc != 0 or rebuild.rc != 0:
             bad = run if run.rc != 0 else rebuild
@@ -639,7 +653,7 @@ def main():
             hdir = hostile_corpus(shape)
             size = sum(os.path.getsize(os.path.join(b, f)) for b, _, fs in
                        os.walk(os.path.join(hdir, "content")) for f in fs)
-            run, out = build(dossier, hdir, timeout=args.timeout)
+            run, out = build(dossier, hdir, timeout=args.timeout, settle=args.settle)
             budget = HOSTILE_BUDGETS.get(shape)
             if run.timed_out:
                 status = "TIMEOUT"
