@@ -351,10 +351,16 @@ impl Incremental {
         let mut files = Files::with_capacity(jobs.len());
         let mut paths = HashMap::with_capacity(jobs.len());
         let mut rendered = 0;
+        // Kept files are the previous build's; a rendered one may differ.
+        let mut differs = self.last.is_none();
         for outcome in outcomes {
             match outcome {
                 Ok((job, made, fresh)) => {
                     rendered += usize::from(fresh);
+                    if let (true, Some(last)) = (fresh && !differs, &self.last) {
+                        differs =
+                            (made.iter()).any(|(path, bytes)| last.files.get(path) != Some(bytes));
+                    }
                     paths.insert(job, made.iter().map(|(path, _)| path.clone()).collect());
                     files.extend(made);
                 }
@@ -364,10 +370,13 @@ impl Incremental {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let changed = match &self.last {
-            Some(last) => *last.files != files,
-            None => true,
-        };
+        // Every file is in the previous build, the same: the two are equal when they hold
+        // as many files.
+        let changed = differs
+            || self
+                .last
+                .as_ref()
+                .is_some_and(|last| last.files.len() != files.len());
         let previous = self.last.replace(Last {
             site,
             resolved,

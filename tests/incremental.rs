@@ -516,7 +516,8 @@ fn a_build_after_named_changes_reads_only_the_files_named() {
         t.replace("The state where", "Seen only by a walk, the state where")
     });
     let paths = [std::path::absolute(&named).unwrap()];
-    incremental.build_changed(Some(&paths)).expect("builds");
+    let outcome = incremental.build_changed(Some(&paths)).expect("builds");
+    assert!(outcome.changed && outcome.rendered > 0);
     let page = |path: &str| String::from_utf8_lossy(&incremental.files()[path]).into_owned();
     assert!(page("actors/kestan.html").contains("rebels of the north"));
     assert!(!page("actors/valoria.html").contains("Seen only by a walk"));
