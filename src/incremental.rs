@@ -1,8 +1,11 @@
-//! Incremental builds, for `serve`: on a change, load parses again only the files whose
-//! bytes changed, resolve runs the Markdown pass again only for changed sources (or for
-//! all of them when an actor's id or names changed: the automaton is new), lint reuses
-//! the names it read from unchanged sources, and render re-renders only the files whose
-//! inputs changed. The result always equals what a full build of the same input writes.
+//! Incremental builds, for `serve`: on a change, load reads again only the files the
+//! watcher names (or, when it cannot say, stats every file and parses again those whose
+//! bytes changed), the templates are kept unless a file outside `content` changed,
+//! resolve runs the Markdown pass again only for changed sources (or for those whose
+//! text holds a changed name) and derives backlinks and co-mentions again only for the
+//! actors those sources mention ([`Derived`]), lint reuses the names it read from
+//! unchanged sources, and render re-renders only the files whose inputs changed. The
+//! result always equals what a full build of the same input writes.
 //!
 //! What a file depends on, by kind (all compared with the previous build, entity by
 //! entity, by id):
@@ -402,6 +405,54 @@ impl Incremental {
 /// rendered (not kept).
 type Made = (Page, Vec<(String, Arc<[u8]>)>, bool);
 
+/// Above this many changed sources, which backlinks changed is not worked out.
+const QUOTED_LIMIT: usize = 64;
+
+/// The actors whose backlink to source `s` shows something else in `now` than in
+/// `before`: its count or paragraphs, which passages, or the mentions of a passage's
+/// sentence (what an actor page quotes).
+fn requoted(before: &Resolved, now: &Resolved, s: SourceIx) -> Vec<(ActorIx, SourceIx)> {
+    let (old, new) = (&before.sources[s].doc, &now.sources[s].doc);
+    let backlink = |r: &'_ Resolved, a: ActorIx| {
+        let list = &r.actors[a].backlinks;
+        list.iter().find(|b| b.source == s).cloned()
+    };
+    let sentence = |doc: &Doc, p: u32| -> Vec<_> {
+        let first = &doc.mentions[p as usize];
+        (doc.mentions[p as usize..].iter())
+            .take_while(|m| m.sentence == first.sentence)
+            .cloned()
+            .collect()
+    };
+    let actors: HashSet<ActorIx> = (old.actors.iter().chain(&new.actors))
+        .map(|&(a, _)| a)
+        .collect();
+    (actors.into_iter())
+        .filter(|&a| match (backlink(before, a), backlink(now, a)) {
+            (Some(x), Some(y)) => {
+                x != y
+                    || x.passages
+                        .iter()
+                        .any(|&p| sentence(old, p) != sentence(new, p))
+            }
+            (None, None) => false,
+            _ => true,
+        })
+        .map(|a| (a, s))
+        .collect()
+}
+
+impl Changes {
+    /// Whether what actor `a`'s pages show of source `s` may have changed.
+    fn quotes(&self, a: ActorIx, s: SourceIx) -> bool {
+        self.source_links.contains(&s)
+            || match &self.quoted {
+                Some(quoted) => quoted.contains(&(a, s)),
+                None => self.sources.contains(&s),
+            }
+    }
+}
+
 /// Which entities changed since the last build.
 enum Affected {
     All,
@@ -412,6 +463,12 @@ enum Affected {
 struct Changes {
     /// An actor's profile or resolved data.
     actors: HashSet<ActorIx>,
+    /// Actors whose list of backlinked sources changed (their pages of older sources shift).
+    backlinked: HashSet<ActorIx>,
+    /// (actor, source) whose backlink changed: its count, paragraphs or passages (the
+    /// mentions of each passage's sentence). `None` when too many sources changed to
+    /// tell: then any changed source counts.
+    quoted: Option<HashSet<(ActorIx, SourceIx)>>,
     /// An actor's name or kind (what a link to it shows).
     actor_links: HashSet<ActorIx>,
     /// A source's file or resolved data.
@@ -502,6 +559,19 @@ impl Affected {
                 changes.outlets.insert(o);
             }
         }
+        for &a in &changes.actors {
+            let sources = |r: &Resolved| -> Vec<SourceIx> {
+                r.actors[a].backlinks.iter().map(|b| b.source).collect()
+            };
+            if sources(old_resolved) != sources(resolved) {
+                changes.backlinked.insert(a);
+            }
+        }
+        changes.quoted = (changes.sources.len() <= QUOTED_LIMIT).then(|| {
+            (changes.sources.iter())
+                .flat_map(|&s| requoted(old_resolved, resolved, s))
+                .collect()
+        });
         Affected::Some(Box::new(changes))
     }
 
@@ -528,12 +598,9 @@ impl Affected {
             }
             // The pages of an actor's older sources show its name and those sources.
             Page::ActorSources(a, _) => {
-                let source = |s: &SourceIx| c.sources.contains(s) || c.source_links.contains(s);
                 c.actor_links.contains(&a)
-                    || resolved.actors[a]
-                        .backlinks
-                        .iter()
-                        .any(|b| source(&b.source))
+                    || c.backlinked.contains(&a)
+                    || (resolved.actors[a].backlinks.iter()).any(|b| c.quotes(a, b.source))
             }
             Page::Actor(a) => {
                 let r = &resolved.actors[a];
@@ -549,7 +616,7 @@ impl Affected {
                     || (actor.country.as_ref())
                         .and_then(|x| resolved.index.actor(&x.value))
                         .is_some_and(|x| c.actor_links.contains(&x))
-                    || r.backlinks.iter().any(|b| source(&b.source))
+                    || r.backlinks.iter().any(|b| c.quotes(a, b.source))
                     || r.description_cites.iter().any(source)
                     || (actor.sources.iter())
                         .filter_map(|s| resolved.index.source(&s.value))

@@ -533,3 +533,41 @@ fn a_build_after_named_changes_reads_only_the_files_named() {
         .collect();
     assert_same(2, "added", &full_build(&content).unwrap(), &inc);
 }
+
+#[test]
+fn an_article_edit_that_quotes_no_one_anew_leaves_the_pages_of_the_actors_it_mentions() {
+    let site = copy_fixture("site-basic");
+    let content = site.path().join("content");
+    let mut incremental = Incremental::new(&content, None);
+    incremental.build().expect("the fixture builds");
+    let before = incremental.files();
+    let article = content.join("articles/talks-in-valoria.md");
+    edit_file(&article, |t| t + "\nThe weather was mild.\n");
+    let inc = incremental_build(&mut incremental).expect("still builds");
+    assert_same(1, "a paragraph added", &full_build(&content).unwrap(), &inc);
+    let after = incremental.files();
+    assert!(!Arc::ptr_eq(
+        &before["sources/talks-in-valoria.html"],
+        &after["sources/talks-in-valoria.html"]
+    ));
+    // (Valoria's page is rendered again: a relation in its profile cites the article.)
+    for page in ["actors/lena-vogt.html", "actors/amir-rostam.html"] {
+        assert!(
+            Arc::ptr_eq(&before[page], &after[page]),
+            "{page} was rendered again"
+        );
+    }
+    // A sentence that mentions Vogt changes what her page quotes.
+    edit_file(&article, |t| t.replace("on Tuesday", "on Wednesday"));
+    let inc = incremental_build(&mut incremental).expect("still builds");
+    assert_same(
+        2,
+        "a quoted sentence edited",
+        &full_build(&content).unwrap(),
+        &inc,
+    );
+    assert!(!Arc::ptr_eq(
+        &after["actors/lena-vogt.html"],
+        &incremental.files()["actors/lena-vogt.html"]
+    ));
+}

@@ -1,5 +1,7 @@
 //! Load: walk `content/`, split front matter, parse YAML, check each file on its own.
-//! Cross-file checks (references, aliases) are the resolver's.
+//! Cross-file checks (references, aliases) are the resolver's. For `serve`, a [`Cache`]
+//! keeps each file's parse: a load reads again the files whose stamp changed, or only
+//! the files a watcher names ([`load_changed`]).
 
 mod files;
 pub mod format;
