@@ -470,7 +470,7 @@ fn same_length_and_time(replace: fn(&Path, &str)) {
 
 #[test]
 fn an_edit_that_keeps_the_length_and_the_modification_time_is_read_again() {
-    same_length_and_time(|path, text| write(path, text));
+    same_length_and_time(write);
 }
 
 #[test]
