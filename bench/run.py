@@ -17,7 +17,8 @@ build fails the run too. Missing a target only prints FAIL (exit 1 with --strict
 
 --serve (at 10,000 articles, or the size given with --serve-size) times `dossier serve`
 from a file's save to the reload event: a profile's summary, an article's text, a new
-alias; 5 times each (--serve-repeats), median printed.
+alias; 5 times each (--serve-repeats), median printed, with the server's own rebuild
+time. `--sizes '' --serve` times serve alone, building no corpus.
 --hostile builds the hostile inputs of issue #11, each with a time limit (--timeout).
 """
 
@@ -401,6 +402,10 @@ def most_mentioned(corpus_dir):
     return actor, article
 
 
+# The server's line after a rebuild.
+REBUILT = r"(?:rebuilt \d+ pages?|nothing changed) in (\d+) ms"
+
+
 def serve_timing(dossier, corpus_dir, repeats, timeout):
     """Median seconds from a save to the reload event, per kind of edit."""
     work = tempfile.mkdtemp(prefix="dossier-bench-serve-")
@@ -467,8 +472,13 @@ def serve_timing(dossier, corpus_dir, repeats, timeout):
                     raise RuntimeError(f"reload event with the old version after: {label}")
                 version = new
                 times.append(when - t0)
+                # The server prints its line after the reload event: wait for it.
+                for _ in range(200):
+                    if any(re.match(REBUILT, line) for _, line in log[before:]):
+                        break
+                    time.sleep(0.01)
                 for _, line in log[before:]:
-                    m = re.match(r"(?:rebuilt \d+ pages?|nothing changed) in (\d+) ms", line)
+                    m = re.match(REBUILT, line)
                     if m:
                         rebuilds.append(int(m.group(1)))
             time.sleep(0.5)

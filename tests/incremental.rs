@@ -2,7 +2,7 @@
 //! byte, after every step of a long sequence of random edits of every kind.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dossier::incremental::Incremental;
@@ -159,7 +159,15 @@ fn full_build(content: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
 }
 
 fn incremental_build(site: &mut Incremental) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    match site.build() {
+    incremental_build_changed(site, None)
+}
+
+/// [`incremental_build`] after changes to the files at `paths` alone, as a watcher names them.
+fn incremental_build_changed(
+    site: &mut Incremental,
+    paths: Option<&[PathBuf]>,
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    match site.build_changed(paths) {
         Ok(_) => Ok(site
             .files()
             .iter()
@@ -191,17 +199,52 @@ fn assert_same(
     }
 }
 
+/// Each file under `dir` (absolute) with its bytes and modification time.
+fn files_under(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    (walkdir::WalkDir::new(dir).into_iter())
+        .map(|entry| entry.expect("walk"))
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let path = std::path::absolute(entry.path()).expect("absolute");
+            let modified = entry
+                .metadata()
+                .expect("metadata")
+                .modified()
+                .expect("mtime");
+            (path, (std::fs::read(entry.path()).expect("read"), modified))
+        })
+        .collect()
+}
+
+/// The paths a watcher would name between two [`files_under`]: written, added or deleted.
+fn written(
+    before: &BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)>,
+    after: &BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)>,
+) -> Vec<PathBuf> {
+    (before.keys().chain(after.keys()))
+        .filter(|path| before.get(*path) != after.get(*path))
+        .cloned()
+        .collect()
+}
+
 /// Applies `steps` (an edit and its variant each) to a fresh copy of the fixture, and
-/// compares the incremental build with a full build after every step.
+/// compares the incremental build with a full build after every step. Every other
+/// build is told the paths written, as `serve`'s watcher tells it; the others look at
+/// every file.
 fn equal_after_every_step(steps: &[(usize, usize)]) -> Result<(), TestCaseError> {
     let site = copy_fixture("site-basic");
     let content = site.path().join("content");
     let mut incremental = Incremental::new(&content, None);
+    let mut files = files_under(site.path());
     for (step, &(kind, n)) in steps.iter().enumerate() {
         let (what, edit) = EDITS[kind];
         edit(&content, n);
+        let now = files_under(site.path());
+        let paths = written(&files, &now);
+        files = now;
         let full = full_build(&content);
-        let inc = incremental_build(&mut incremental);
+        let inc =
+            incremental_build_changed(&mut incremental, (step % 2 == 1).then_some(&paths[..]));
         match (&full, &inc) {
             (Ok(full), Ok(inc)) => assert_same(step, what, full, inc),
             (Err(a), Err(b)) => prop_assert_eq!(a, b, "step {} ({}): errors", step, what),
@@ -377,4 +420,154 @@ fn a_summary_edit_leaves_the_pages_of_older_sources_and_a_rename_does_not() {
         "{} jobs rendered for a rename",
         rename.rendered
     );
+}
+
+/// Sets the modification time of every file under `dir` an hour back, so that a cache
+/// trusts their stamps (they were not written just before they were read).
+fn age(dir: &Path) {
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            set_modified(entry.path(), old);
+        }
+    }
+}
+
+fn set_modified(path: &Path, time: std::time::SystemTime) {
+    let file = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open");
+    file.set_modified(time).expect("set the modification time");
+}
+
+/// Builds, then replaces the profile's summary with one of the same length, keeping its
+/// modification time (as `cp -p`, `rsync -t` or an editor restoring times may), by
+/// `replace`; the next build must show the new summary.
+fn same_length_and_time(replace: fn(&Path, &str)) {
+    let site = copy_fixture("site-basic");
+    let content = site.path().join("content");
+    age(&content);
+    let mut incremental = Incremental::new(&content, None);
+    incremental_build(&mut incremental).expect("the fixture builds");
+    let profile = content.join("actors/kestan.yaml");
+    let modified = std::fs::metadata(&profile).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let edited = text.replace("the northern rebels", "the southern rebels");
+    assert_eq!(edited.len(), text.len());
+    replace(&profile, &edited);
+    set_modified(&profile, modified);
+    let inc = incremental_build(&mut incremental).expect("still builds");
+    assert_same(
+        1,
+        "same length and time",
+        &full_build(&content).unwrap(),
+        &inc,
+    );
+    assert!(String::from_utf8_lossy(&inc["actors/kestan.html"]).contains("southern rebels"));
+}
+
+#[test]
+fn an_edit_that_keeps_the_length_and_the_modification_time_is_read_again() {
+    same_length_and_time(write);
+}
+
+#[test]
+fn a_file_replaced_by_a_rename_with_the_same_length_and_time_is_read_again() {
+    same_length_and_time(|path, text| {
+        let temporary = path.with_file_name(".kestan.yaml.new");
+        write(&temporary, text);
+        let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+        set_modified(&temporary, modified);
+        std::fs::rename(&temporary, path).expect("rename");
+    });
+}
+
+#[test]
+fn a_touched_file_rebuilds_nothing() {
+    let site = copy_fixture("site-basic");
+    let content = site.path().join("content");
+    age(&content);
+    let mut incremental = Incremental::new(&content, None);
+    incremental.build().expect("the fixture builds");
+    let profile = content.join("actors/kestan.yaml");
+    set_modified(&profile, std::time::SystemTime::now());
+    let path = std::path::absolute(&profile).unwrap();
+    for paths in [None, Some(&[path][..])] {
+        let again = incremental.build_changed(paths).expect("still builds");
+        assert_eq!(again.rendered, 0);
+        assert!(!again.changed);
+    }
+}
+
+#[test]
+fn a_build_after_named_changes_reads_only_the_files_named() {
+    let site = copy_fixture("site-basic");
+    let content = site.path().join("content");
+    let mut incremental = Incremental::new(&content, None);
+    incremental.build().expect("the fixture builds");
+    let named = content.join("actors/kestan.yaml");
+    let unnamed = content.join("actors/valoria.yaml");
+    edit_file(&named, |t| {
+        t.replace("northern rebels", "rebels of the north")
+    });
+    edit_file(&unnamed, |t| {
+        t.replace("The state where", "Seen only by a walk, the state where")
+    });
+    let paths = [std::path::absolute(&named).unwrap()];
+    let outcome = incremental.build_changed(Some(&paths)).expect("builds");
+    assert!(outcome.changed && outcome.rendered > 0);
+    let page = |path: &str| String::from_utf8_lossy(&incremental.files()[path]).into_owned();
+    assert!(page("actors/kestan.html").contains("rebels of the north"));
+    assert!(!page("actors/valoria.html").contains("Seen only by a walk"));
+    // A path the last walk did not find (a file added) walks the folder again.
+    let added = std::path::absolute(content.join("articles/new.md")).unwrap();
+    write(
+        &added,
+        "---\ntitle: New\ndate: 2024-07-02\n---\nKestan spoke.\n",
+    );
+    incremental.build_changed(Some(&[added])).expect("builds");
+    let inc = (incremental.files().iter())
+        .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+        .collect();
+    assert_same(2, "added", &full_build(&content).unwrap(), &inc);
+}
+
+#[test]
+fn an_article_edit_that_quotes_no_one_anew_leaves_the_pages_of_the_actors_it_mentions() {
+    let site = copy_fixture("site-basic");
+    let content = site.path().join("content");
+    let mut incremental = Incremental::new(&content, None);
+    incremental.build().expect("the fixture builds");
+    let before = incremental.files();
+    let article = content.join("articles/talks-in-valoria.md");
+    edit_file(&article, |t| t + "\nThe weather was mild.\n");
+    let inc = incremental_build(&mut incremental).expect("still builds");
+    assert_same(1, "a paragraph added", &full_build(&content).unwrap(), &inc);
+    let after = incremental.files();
+    assert!(!Arc::ptr_eq(
+        &before["sources/talks-in-valoria.html"],
+        &after["sources/talks-in-valoria.html"]
+    ));
+    // (Valoria's page is rendered again: a relation in its profile cites the article.)
+    for page in ["actors/lena-vogt.html", "actors/amir-rostam.html"] {
+        assert!(
+            Arc::ptr_eq(&before[page], &after[page]),
+            "{page} was rendered again"
+        );
+    }
+    // A sentence that mentions Vogt changes what her page quotes.
+    edit_file(&article, |t| t.replace("on Tuesday", "on Wednesday"));
+    let inc = incremental_build(&mut incremental).expect("still builds");
+    assert_same(
+        2,
+        "a quoted sentence edited",
+        &full_build(&content).unwrap(),
+        &inc,
+    );
+    assert!(!Arc::ptr_eq(
+        &after["actors/lena-vogt.html"],
+        &incremental.files()["actors/lena-vogt.html"]
+    ));
 }

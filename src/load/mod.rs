@@ -1,5 +1,7 @@
 //! Load: walk `content/`, split front matter, parse YAML, check each file on its own.
-//! Cross-file checks (references, aliases) are the resolver's.
+//! Cross-file checks (references, aliases) are the resolver's. For `serve`, a [`Cache`]
+//! keeps each file's parse: a load reads again the files whose stamp changed, or only
+//! the files a watcher names ([`load_changed`]).
 
 mod files;
 pub mod format;
@@ -28,34 +30,78 @@ enum Loaded {
     Outlet(crate::model::Outlet),
 }
 
-/// What [`load_cached`] keeps from one load to the next (for `serve`): each file's
-/// modification stamp, text and outcome, so that only files whose bytes changed are
-/// parsed again.
+/// What [`load_cached`] keeps from one load to the next (for `serve`): the files the last
+/// walk found, and each file's [`Stamp`], text and outcome, so that only files whose
+/// bytes changed are parsed again.
 ///
-/// A stamp is trusted only for files last modified well before the previous load began
-/// (git's "racy clean" rule): a file written twice within the file system's timestamp
-/// resolution, with the same length, is still read again.
+/// A file is read again when its stamp (length, inode, modification and change times
+/// with nanoseconds) differs from the cached one, and a stamp is trusted only for a file
+/// last modified and changed well before it was read (git's "racy clean" rule): a file
+/// written twice within the file system's timestamp resolution, with the same length, is
+/// still read again. The change time and the inode catch what the modification time can
+/// hide: a file replaced by a rename, or its modification time set back (`touch -d`,
+/// `cp -p`, `rsync -t`).
 #[derive(Default)]
 pub struct Cache {
     files: HashMap<PathBuf, Cached>,
-    /// When the previous load began.
-    loaded_at: Option<SystemTime>,
+    /// What the last walk found (sorted), and its problems; `None` before the first.
+    walked: Option<(Vec<Found>, Vec<Diagnostic>)>,
 }
 
-/// How close to the previous load a modification must be for its stamp not to be trusted.
+/// How close to a file's reading a modification must be for its stamp not to be trusted.
 const RACY: std::time::Duration = std::time::Duration::from_secs(2);
 
 struct Cached {
-    stamp: Option<(SystemTime, u64)>,
+    stamp: Option<Stamp>,
+    /// When the load that read the file began.
+    read_at: SystemTime,
     /// Shared with the loaded file's `SourceFile::text`.
     text: Arc<str>,
     outcome: (Option<Loaded>, Vec<Diagnostic>),
 }
 
-/// A file's modification time and length, where the file system gives them.
-fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
-    let meta = std::fs::metadata(path).ok()?;
-    Some((meta.modified().ok()?, meta.len()))
+impl Cached {
+    /// Whether the file is as it was read, by its stamp alone.
+    fn unchanged(&self, now: Option<Stamp>) -> bool {
+        let trusted =
+            (self.read_at.checked_sub(RACY)).is_some_and(|t| now.is_some_and(|s| s.before(t)));
+        trusted && self.stamp == now
+    }
+}
+
+/// What tells a file's versions apart without reading it, where the file system gives it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: SystemTime,
+    /// The inode and the change time (seconds, nanoseconds), on Unix.
+    node: (u64, i64, i64),
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let node = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ino(), meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let node = (0, 0, 0);
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok()?,
+            node,
+        })
+    }
+
+    /// Whether the file was last modified and changed before `time`.
+    fn before(&self, time: SystemTime) -> bool {
+        let (_, secs, nanos) = self.node;
+        let changed =
+            std::time::Duration::new(secs.max(0) as u64, nanos.clamp(0, 999_999_999) as u32);
+        self.modified < time && SystemTime::UNIX_EPOCH + changed < time
+    }
 }
 
 /// Loads every file of the content folder: the site as far as it loaded, with every
@@ -68,46 +114,18 @@ pub fn load(content: &Path) -> (Site, Vec<Diagnostic>) {
 /// [`load`], parsing again only the files whose bytes differ from `cache`'s; the cache is
 /// updated (and forgets files that are gone).
 pub fn load_cached(content: &Path, cache: &mut Cache) -> (Site, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
     let started = SystemTime::now();
-    let trusted_before = cache.loaded_at.and_then(|t| t.checked_sub(RACY));
-    cache.loaded_at = Some(started);
-    let found = files::walk(content, &mut errors);
+    let mut walk_errors = Vec::new();
+    let found = files::walk(content, &mut walk_errors);
     let fresh: Vec<Option<Cached>> = found
         .par_iter()
         .map(|f| {
-            let stamp = stamp(&f.path);
+            let stamp = Stamp::of(&f.path);
             let cached = cache.files.get(&f.path);
-            let trusted = stamp.zip(trusted_before).is_some_and(|((m, _), t)| m < t);
-            if trusted && cached.is_some_and(|c| c.stamp == stamp) {
+            if cached.is_some_and(|c| c.unchanged(stamp)) {
                 return None;
             }
-            let text = match files::read_text(&f.path) {
-                Ok(text) => text,
-                Err(e) => {
-                    return Some(Cached {
-                        stamp: None,
-                        text: Arc::from(""),
-                        outcome: (None, vec![e]),
-                    })
-                }
-            };
-            match cached {
-                Some(c) if c.stamp.is_some() && *c.text == *text => Some(Cached {
-                    stamp,
-                    text: Arc::clone(&c.text),
-                    outcome: c.outcome.clone(),
-                }),
-                _ => {
-                    let text: Arc<str> = text.into();
-                    let outcome = load_file(content, f, &text);
-                    Some(Cached {
-                        stamp,
-                        text,
-                        outcome,
-                    })
-                }
-            }
+            Some(read(content, f, stamp, started, cached))
         })
         .collect();
     let mut files = HashMap::with_capacity(found.len());
@@ -122,8 +140,92 @@ pub fn load_cached(content: &Path, cache: &mut Cache) -> (Site, Vec<Diagnostic>)
         files.insert(f.path.clone(), entry);
     }
     cache.files = files;
+    cache.walked = Some((found, walk_errors));
+    assemble(cache)
+}
+
+/// [`load_cached`] after a watcher saw changes to the files at `paths` (as the walk names
+/// them: under `content`) and to nothing else of the folder: only those are read again,
+/// and the folder is not walked. `None` when the cache cannot answer alone: before the
+/// first load, or when a path is not a regular file the last walk found (a file added,
+/// deleted or renamed away, a folder, a link); then [`load_cached`] walks it all.
+pub fn load_changed(
+    content: &Path,
+    cache: &mut Cache,
+    paths: &[PathBuf],
+) -> Option<(Site, Vec<Diagnostic>)> {
+    let started = SystemTime::now();
+    let (found, _) = cache.walked.as_ref()?;
+    let mut changed: Vec<&Found> = Vec::with_capacity(paths.len());
+    for path in paths {
+        cache.files.get(path)?;
+        let f = found.iter().find(|f| f.path == *path)?;
+        if !path.symlink_metadata().ok()?.is_file() {
+            return None;
+        }
+        if !changed.contains(&f) {
+            changed.push(f);
+        }
+    }
+    let fresh: Vec<(PathBuf, Cached)> = changed
+        .par_iter()
+        .map(|f| {
+            let cached = cache.files.get(&f.path);
+            (
+                f.path.clone(),
+                read(content, f, Stamp::of(&f.path), started, cached),
+            )
+        })
+        .collect();
+    cache.files.extend(fresh);
+    Some(assemble(cache))
+}
+
+/// Reads a file whose stamp is `stamp`, parsing it again unless its text is `cached`'s.
+fn read(
+    content: &Path,
+    f: &Found,
+    stamp: Option<Stamp>,
+    read_at: SystemTime,
+    cached: Option<&Cached>,
+) -> Cached {
+    let text = match files::read_text(&f.path) {
+        Ok(text) => text,
+        Err(e) => {
+            return Cached {
+                stamp: None,
+                read_at,
+                text: Arc::from(""),
+                outcome: (None, vec![e]),
+            }
+        }
+    };
+    match cached {
+        Some(c) if c.stamp.is_some() && *c.text == *text => Cached {
+            stamp,
+            read_at,
+            text: Arc::clone(&c.text),
+            outcome: c.outcome.clone(),
+        },
+        _ => {
+            let text: Arc<str> = text.into();
+            let outcome = load_file(content, f, &text);
+            Cached {
+                stamp,
+                read_at,
+                text,
+                outcome,
+            }
+        }
+    }
+}
+
+/// The site from the cache's files, in the order the walk found them.
+fn assemble(cache: &Cache) -> (Site, Vec<Diagnostic>) {
+    let (found, walk_errors) = cache.walked.as_ref().expect("assembled after a walk");
+    let mut errors = walk_errors.clone();
     let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = found
-        .iter()
+        .par_iter()
         .map(|f| cache.files[&f.path].outcome.clone())
         .collect();
 

@@ -160,3 +160,77 @@ fn unknown_targets_are_errors_and_every_one_is_reported() {
         "{text:?}"
     );
 }
+
+/// Twenty sources mentioning Alpha, every other one Beta too; Delta in one only.
+fn many() -> Site {
+    Site {
+        actors: ["alpha", "beta", "delta", "gamma"]
+            .iter()
+            .map(|id| actor(id, &(id[..1].to_uppercase() + &id[1..]), Vec::new()))
+            .collect(),
+        sources: (0..20)
+            .map(|k| {
+                let body = match k {
+                    10 => "Alpha and Delta met.",
+                    _ if k % 2 == 0 => "Alpha met Beta. Beta left.",
+                    _ => "Alpha spoke alone.",
+                };
+                let date = format!("2024-01-{:02}", k + 1);
+                source(&format!("s{k:02}"), "News", body, &date)
+            })
+            .collect(),
+        ..Site::default()
+    }
+}
+
+/// Resolves `site` keeping `derived`, with the Markdown passes of `before` for the
+/// sources other than `changed`.
+fn resolve_keeping(
+    site: &Site,
+    before: Option<&Resolved>,
+    changed: usize,
+    derived: &mut Derived,
+) -> Resolved {
+    let mentions = Mentions::new(site);
+    let index = Index::new(site);
+    let docs = (site.sources.iter().enumerate())
+        .map(|(s, source)| match before {
+            Some(r) if s != changed => (Arc::clone(&r.sources[s].doc), Vec::new()),
+            _ => (Arc::new(mentions.source(source, &index).0), Vec::new()),
+        })
+        .collect();
+    resolve_with(site, index, &mentions, docs, derived).expect("resolves")
+}
+
+#[test]
+fn after_one_source_changed_backlinks_equal_a_full_resolve_and_the_rest_are_kept() {
+    let mut site = many();
+    let mut derived = Derived::default();
+    let first = resolve_keeping(&site, None, 0, &mut derived);
+    // Source 4 now mentions Gamma, and Beta no longer.
+    site.sources[4] = source("s04", "News", "Gamma and Alpha met.", "2024-01-05");
+    let kept = resolve_keeping(&site, Some(&first), 4, &mut derived);
+    let fresh = resolve(&site).expect("resolves");
+    assert_eq!(kept.actors, fresh.actors);
+    let (alpha, beta, delta, gamma) = (
+        ix(&kept, "alpha"),
+        ix(&kept, "beta"),
+        ix(&kept, "delta"),
+        ix(&kept, "gamma"),
+    );
+    assert_eq!(kept.actors[gamma].backlinks.len(), 1);
+    assert_eq!(kept.actors[beta].backlinks.len(), 8);
+    assert_eq!(
+        kept.actors[alpha].co_mentions,
+        vec![(beta, 8), (delta, 1), (gamma, 1)]
+    );
+    // Delta is not in the changed source: its backlinks are the same value, not a copy.
+    assert!(Arc::ptr_eq(
+        &first.actors[delta].backlinks,
+        &kept.actors[delta].backlinks
+    ));
+    assert!(!Arc::ptr_eq(
+        &first.actors[alpha].backlinks,
+        &kept.actors[alpha].backlinks
+    ));
+}

@@ -1,8 +1,11 @@
 //! Resolve: check every cross-reference, then derive what the pages show: relations with
 //! their inverses, mentions, backlinks, co-mentions and citations. Collects all errors.
 
+mod derived;
 pub mod markdown;
 pub mod mentions;
+
+pub use derived::Derived;
 
 #[cfg(test)]
 mod in_memory_tests;
@@ -93,8 +96,8 @@ pub struct Citations {
 pub struct ResolvedActor {
     /// Declared and inverse relations, by type then other actor.
     pub relations: Vec<Edge>,
-    /// Newest source first.
-    pub backlinks: Vec<Backlink>,
+    /// Newest source first; shared with the next build of `serve` while unchanged.
+    pub backlinks: Arc<[Backlink]>,
     pub mention_total: u32,
     /// Actors mentioned in the same sources, most shared sources first.
     pub co_mentions: Vec<(ActorIx, u32)>,
@@ -166,7 +169,7 @@ impl Resolved {
 }
 
 /// How many actors an actor page lists as "mentioned alongside".
-const CO_MENTIONS_SHOWN: usize = 10;
+pub(crate) const CO_MENTIONS_SHOWN: usize = 10;
 
 /// The parts of the Markdown pass that depend only on the actors' ids and names: one
 /// automaton and one set of linkers, shared by every source and description.
@@ -289,16 +292,18 @@ pub fn resolve(site: &Site) -> Result<Resolved, Vec<Diagnostic>> {
             (Arc::new(doc), errors)
         })
         .collect();
-    resolve_with(site, index, &mentions, docs)
+    resolve_with(site, index, &mentions, docs, &mut Derived::default())
 }
 
-/// The rest of resolve, given the Markdown pass over every source (which `serve` keeps
-/// from one build to the next for the sources that did not change).
+/// The rest of resolve, given the Markdown pass over every source and what was derived
+/// from the passes before (which `serve` keeps from one build to the next: see
+/// [`Derived`]).
 pub fn resolve_with(
     site: &Site,
     index: Index,
     mentions: &Mentions,
     docs: Vec<(Arc<Doc>, Vec<Diagnostic>)>,
+    derived: &mut Derived,
 ) -> Result<Resolved, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     check_aliases(site, &mut errors);
@@ -332,8 +337,10 @@ pub fn resolve_with(
         rank[s.get()] = r;
     }
 
-    let (backlinks, mention_totals) = backlinks(site.actors.len(), &sources, &source_order);
-    let co_mentions = co_mentions(site, &sources);
+    derived.update(site, &sources, &source_order);
+    let backlinks = derived.backlinks.iter().map(Arc::clone);
+    let mention_totals = derived.totals.iter().copied();
+    let co_mentions = derived.co_mentions.iter().cloned();
     let mut citations = citations(site, &index);
     // A description's footnote cites its source as the profile's `sources` do.
     for (a, d) in descriptions.iter().enumerate() {
@@ -363,7 +370,7 @@ pub fn resolve_with(
         }
     }
     let actors = (relations.into_iter().zip(backlinks).zip(mention_totals))
-        .zip(co_mentions.into_iter().zip(descriptions))
+        .zip(co_mentions.zip(descriptions))
         .map(
             |(((relations, backlinks), mention_total), (co_mentions, description))| {
                 let (description_html, description_text, description_cites) = match description {
@@ -751,84 +758,6 @@ fn count_actors(
     let mut actors: Vec<(ActorIx, u32)> = counts.into_iter().collect();
     actors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     actors
-}
-
-/// Each actor's backlinks, newest source first, and its total of mentions. A passage is
-/// the first mention of the actor in a sentence: a sentence that mentions it twice is
-/// one passage. Linear in the number of mentions.
-fn backlinks(
-    actor_count: usize,
-    sources: &[ResolvedSource],
-    order: &[SourceIx],
-) -> (Vec<Vec<Backlink>>, Vec<u32>) {
-    let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); actor_count];
-    let mut totals = vec![0; actor_count];
-    for &s in order {
-        let doc = &sources[s].doc;
-        // The position of each of the document's actors in `found`.
-        let mut slot: HashMap<ActorIx, usize> = HashMap::with_capacity(doc.actors.len());
-        let mut found: Vec<Backlink> = doc
-            .actors
-            .iter()
-            .enumerate()
-            .map(|(k, &(actor, count))| {
-                slot.insert(actor, k);
-                Backlink {
-                    source: s,
-                    count,
-                    paragraphs: Vec::new(),
-                    passages: Vec::new(),
-                }
-            })
-            .collect();
-        let mut seen: BTreeSet<(ActorIx, u32)> = BTreeSet::new();
-        for (m, mention) in doc.mentions.iter().enumerate() {
-            let b = &mut found[slot[&mention.actor]];
-            if b.paragraphs.last() != Some(&mention.paragraph) {
-                b.paragraphs.push(mention.paragraph);
-            }
-            if seen.insert((mention.actor, mention.sentence)) {
-                b.passages.push(m as u32);
-            }
-        }
-        for (b, &(actor, count)) in found.into_iter().zip(&doc.actors) {
-            totals[actor.get()] += count;
-            let mut b = b;
-            b.paragraphs.sort_unstable();
-            b.paragraphs.dedup();
-            backlinks[actor.get()].push(b);
-        }
-    }
-    (backlinks, totals)
-}
-
-/// Actors mentioned in the same sources, by number of shared sources.
-fn co_mentions(site: &Site, sources: &[ResolvedSource]) -> Vec<Vec<(ActorIx, u32)>> {
-    let mut shared: Vec<HashMap<ActorIx, u32>> = vec![HashMap::new(); site.actors.len()];
-    for source in sources {
-        let actors = &source.doc.actors;
-        for &(a, _) in actors {
-            for &(b, _) in actors {
-                if a != b {
-                    *shared[a.get()].entry(b).or_default() += 1;
-                }
-            }
-        }
-    }
-    let name = |a: ActorIx| site.actors[a].name.value.as_str();
-    shared
-        .into_iter()
-        .map(|m| {
-            let mut list: Vec<(ActorIx, u32)> = m.into_iter().collect();
-            list.sort_by(|a, b| {
-                b.1.cmp(&a.1)
-                    .then_with(|| name(a.0).cmp(name(b.0)))
-                    .then(a.0.cmp(&b.0))
-            });
-            list.truncate(CO_MENTIONS_SHOWN);
-            list
-        })
-        .collect()
 }
 
 fn citations(site: &Site, index: &Index) -> Vec<Citations> {

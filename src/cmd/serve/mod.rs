@@ -65,7 +65,17 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
     // The local address stands in for site.yaml's base_url, so the absolute links (the
     // 404 page's, canonical, feed, sitemap) lead to this server rather than the live site.
     let mut builder = Builder::new(content, &url);
-    let first = builder.rebuild();
+    // Watch before the first build, so that no change made during it or after it is
+    // missed: each rebuild reads again only the files the watcher names.
+    let (changes_tx, changes) = mpsc::channel();
+    let mut watcher = match Watch::start(content, changes_tx) {
+        Ok(watcher) => Some(watcher),
+        Err(e) => {
+            eprintln!("dossier: warning: cannot watch for changes ({e}); pages will not reload");
+            None
+        }
+    };
+    let first = builder.rebuild(None);
     let warnings = match first.outcome {
         Ok(warnings) => {
             print_diagnostics(&warnings);
@@ -80,16 +90,6 @@ pub fn serve(content: &Path, port: u16, open: bool, quiet: bool) -> Result<(), S
         site: RwLock::new(Arc::new(first.snapshot.unwrap_or_default())),
         subscribers: Mutex::new(Vec::new()),
     });
-
-    // Watch before announcing the address, so no change made after it is missed.
-    let (changes_tx, changes) = mpsc::channel();
-    let mut watcher = match Watch::start(content, changes_tx) {
-        Ok(watcher) => Some(watcher),
-        Err(e) => {
-            eprintln!("dossier: warning: cannot watch for changes ({e}); pages will not reload");
-            None
-        }
-    };
 
     if !quiet {
         println!("Serving {} at {url} (Ctrl-C to stop)", content.display());
@@ -217,12 +217,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Builds the site again (the result holds its warnings). A build whose output is
-    /// the same as the served one, after a build that did not fail, gives no snapshot:
-    /// nothing to swap, no page to reload. On failure the files of the last successful
-    /// build stay, and the errors are recorded.
-    fn rebuild(&mut self) -> Rebuilt {
-        let outcome = self.site.build();
+    /// Builds the site again (the result holds its warnings), after changes to the files
+    /// at `changed` (absolute paths) and nothing else, or to anything (`None`). A build
+    /// whose output is the same as the served one, after a build that did not fail, gives
+    /// no snapshot: nothing to swap, no page to reload. On failure the files of the last
+    /// successful build stay, and the errors are recorded.
+    fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Rebuilt {
+        let outcome = self.site.build_changed(changed);
         let failed = std::mem::replace(&mut self.failed, outcome.is_err());
         if let Ok(done) = &outcome {
             if !done.changed && !failed && self.builds > 0 {

@@ -1,6 +1,10 @@
-//! Watching `content/`, `templates/` and `theme/`, and the loop that rebuilds after each save.
+//! Watching `content/`, `templates/` and `theme/`, and the loop that rebuilds after each
+//! save, telling the builder which files changed (or that it cannot tell: events lost, a
+//! folder watched anew), and reloading the pages before printing what the build found.
 
 use super::*;
+
+use std::collections::HashSet;
 
 // Watching and rebuilding
 
@@ -131,22 +135,34 @@ impl Watch {
     }
 
     /// Whether a batch of events can change the site; the paths it touched are added to
-    /// `touched`.
+    /// `touched`, and those that matter to `changed`, which becomes `None` (anything may
+    /// have changed) when events were lost.
     pub(super) fn relevant(
         &self,
         batch: DebounceEventResult,
         output: &Path,
         touched: &mut Vec<PathBuf>,
+        changed: &mut Option<Vec<PathBuf>>,
     ) -> bool {
         match batch {
             Ok(events) => {
-                let relevant = events.iter().any(|e| self.matters(&e.path, output));
-                touched.extend(events.into_iter().map(|e| absolute(&e.path)));
+                let mut relevant = false;
+                for e in events {
+                    let path = absolute(&e.path);
+                    if self.matters(&path, output) {
+                        relevant = true;
+                        if let Some(changed) = changed {
+                            changed.push(path.clone());
+                        }
+                    }
+                    touched.push(path);
+                }
                 relevant
             }
             // Events may have been lost (a queue overflow, say): rebuild to be safe.
             Err(e) => {
                 eprintln!("dossier: warning: watching for changes: {e}");
+                *changed = None;
                 true
             }
         }
@@ -167,30 +183,37 @@ pub(super) fn rebuild_loop(
     let output = absolute(&pipeline::site_dir(builder.content).join("public"));
     while let Ok(batch) = changes.recv() {
         let mut touched = Vec::new();
-        let mut relevant = watch.relevant(batch, &output, &mut touched);
+        let mut changed = Some(Vec::new());
+        let mut relevant = watch.relevant(batch, &output, &mut touched, &mut changed);
         // One save can come as batches a few ms apart (an editor writes a temporary file,
         // then renames it), and changes may have piled up during the last build: this
         // build covers them all.
         while let Ok(more) = changes.recv_timeout(SETTLE) {
-            relevant |= watch.relevant(more, &output, &mut touched);
+            relevant |= watch.relevant(more, &output, &mut touched, &mut changed);
         }
-        relevant |= watch.follow_folders(&touched);
+        if watch.follow_folders(&touched) {
+            // A folder watched anew: what happened in it before is unknown.
+            relevant = true;
+            changed = None;
+        }
         if !relevant {
             continue;
         }
         let started = Instant::now();
-        let rebuilt = builder.rebuild();
-        let version = rebuilt.snapshot.as_ref().map(|s| s.version.clone());
+        let rebuilt = builder.rebuild(changed.as_deref());
+        // The pages reload first: printing thousands of warnings is not part of the wait.
         if let Some(snapshot) = rebuilt.snapshot {
+            let version = snapshot.version.clone();
             shared.replace(snapshot);
+            shared.reload_all(&version);
         }
+        let elapsed = started.elapsed();
         match rebuilt.outcome {
             Ok(warnings) => {
-                // By their text, in a set: a site with thousands of warnings is not compared
-                // pairwise on every save.
-                let before: std::collections::HashSet<String> =
-                    shown.iter().map(ToString::to_string).collect();
-                print_diagnostics(warnings.iter().filter(|w| !before.contains(&w.to_string())));
+                // Compared as values, in a set: a site with thousands of warnings is not
+                // formatted, nor compared pairwise, on every save.
+                let before: HashSet<&Diagnostic> = shown.iter().collect();
+                print_diagnostics(warnings.iter().filter(|w| !before.contains(w)));
                 if !quiet {
                     let count = match warnings.len() {
                         0 => String::new(),
@@ -206,16 +229,13 @@ pub(super) fn rebuild_loop(
                         .collect();
                     println!(
                         "{what} in {} ms ({}){count}",
-                        started.elapsed().as_millis(),
+                        elapsed.as_millis(),
                         stages.join(", ")
                     );
                 }
                 shown = warnings;
             }
             Err(errors) => print_errors(&errors),
-        }
-        if let Some(version) = version {
-            shared.reload_all(&version);
         }
     }
 }
