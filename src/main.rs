@@ -6,6 +6,9 @@ use clap::Parser;
 use dossier::cli::{Cli, Command};
 use dossier::cmd::{self, Console};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let console = Console {
