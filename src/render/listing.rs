@@ -127,21 +127,23 @@ pub fn listing<'a>(
     let start = (page - 1) * PAGE_SIZE;
     let end = (start + PAGE_SIZE).min(order.len());
 
+    // The listing is in date order, so each year is one run: found by binary search, a
+    // page costs time in its own sources and the number of years, not in the listing's length.
+    let year_of = |s: SourceIx| site.sources[s].date.map(|d| d.year);
     let mut years: Vec<YearLink> = Vec::new();
     let mut year_start: Vec<usize> = Vec::new();
-    for (k, &s) in order.iter().enumerate() {
-        let (label, anchor) = year(site, s);
-        match years.last_mut() {
-            Some(y) if y.label == label => y.count += 1,
-            _ => {
-                years.push(YearLink {
-                    href: format!("{}#{anchor}", path(k / PAGE_SIZE + 1)),
-                    label,
-                    count: 1,
-                });
-                year_start.push(k);
-            }
-        }
+    let mut k = 0;
+    while k < order.len() {
+        let this = year_of(order[k]);
+        let count = order[k..].partition_point(|&s| year_of(s) == this);
+        let (label, anchor) = year(site, order[k]);
+        years.push(YearLink {
+            href: format!("{}#{anchor}", path(k / PAGE_SIZE + 1)),
+            label,
+            count,
+        });
+        year_start.push(k);
+        k += count;
     }
 
     let mut groups: Vec<YearGroup> = Vec::new();
@@ -266,6 +268,49 @@ mod tests {
         assert_eq!(page_count(200), 1);
         assert_eq!(page_count(201), 2);
         assert_eq!(page_count(450), 3);
+    }
+
+    #[test]
+    fn each_year_links_to_the_page_where_it_starts_with_its_count() {
+        use crate::model::{PartialDate, Source};
+        use crate::resolve::ResolvedSource;
+        let dates = (0..450).map(|k| match k {
+            0..250 => PartialDate::parse("2024-05"),
+            250..400 => PartialDate::parse("2023"),
+            _ => None,
+        });
+        let site = Site {
+            sources: dates
+                .enumerate()
+                .map(|(k, date)| Source {
+                    id: format!("s{k}"),
+                    date,
+                    ..Source::default()
+                })
+                .collect(),
+            ..Site::default()
+        };
+        let resolved = Resolved {
+            sources: vec![ResolvedSource::default(); 450],
+            ..Resolved::default()
+        };
+        let order: Vec<SourceIx> = SourceIx::all(450).collect();
+        let page = listing(&site, &resolved, &order, 2, sources_path);
+        let years: Vec<(&str, &str, usize)> = (page.pager.years.iter())
+            .map(|y| (y.label.as_str(), y.href.as_str(), y.count))
+            .collect();
+        assert_eq!(
+            years,
+            [
+                ("2024", "sources.html#y-2024", 250),
+                ("2023", "sources-2.html#y-2023", 150),
+                ("Undated", "sources-3.html#undated", 50),
+            ]
+        );
+        let groups: Vec<(&str, bool, usize)> = (page.groups.iter())
+            .map(|g| (g.label.as_str(), g.continued, g.sources.len()))
+            .collect();
+        assert_eq!(groups, [("2024", true, 50), ("2023", false, 150)]);
     }
 
     #[test]
