@@ -535,6 +535,49 @@ fn a_build_after_named_changes_reads_only_the_files_named() {
 }
 
 #[test]
+fn a_save_by_rename_reads_only_the_saved_file_and_a_folder_moved_away_walks_again() {
+    let site = copy_fixture("site-basic");
+    let content = site.path().join("content");
+    write(
+        &content.join("articles/more/aside.md"),
+        "---\ntitle: Aside\ndate: 2024-07-03\n---\nKestan spoke again.\n",
+    );
+    let mut incremental = Incremental::new(&content, None);
+    incremental.build().expect("the fixture builds");
+    let named = content.join("actors/kestan.yaml");
+    let unnamed = content.join("actors/valoria.yaml");
+    edit_file(&named, |t| {
+        t.replace("northern rebels", "rebels of the north")
+    });
+    edit_file(&unnamed, |t| {
+        t.replace("The state where", "Seen only by a walk, the state where")
+    });
+    // An editor wrote `.kestan.yaml.tmp` and renamed it onto `kestan.yaml`: both are named.
+    let temporary = std::path::absolute(content.join("actors/.kestan.yaml.tmp")).unwrap();
+    let paths = [temporary, std::path::absolute(&named).unwrap()];
+    incremental.build_changed(Some(&paths)).expect("builds");
+    let page =
+        |inc: &Incremental, path: &str| String::from_utf8_lossy(&inc.files()[path]).into_owned();
+    assert!(page(&incremental, "actors/kestan.html").contains("rebels of the north"));
+    assert!(!page(&incremental, "actors/valoria.html").contains("Seen only by a walk"));
+    // A folder moved out of the content folder is gone too, but its files were walked.
+    let folder = content.join("articles/more");
+    std::fs::rename(&folder, site.path().join("more")).unwrap();
+    let gone = [std::path::absolute(&folder).unwrap()];
+    incremental.build_changed(Some(&gone)).expect("builds");
+    assert!(!incremental.files().contains_key("sources/aside.html"));
+    let inc = (incremental.files().iter())
+        .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+        .collect();
+    assert_same(
+        1,
+        "a folder moved away",
+        &full_build(&content).unwrap(),
+        &inc,
+    );
+}
+
+#[test]
 fn an_article_edit_that_quotes_no_one_anew_leaves_the_pages_of_the_actors_it_mentions() {
     let site = copy_fixture("site-basic");
     let content = site.path().join("content");

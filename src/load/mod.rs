@@ -9,6 +9,7 @@ pub mod schema;
 mod yaml;
 
 use std::collections::{BTreeMap, HashMap};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -148,7 +149,9 @@ pub fn load_cached(content: &Path, cache: &mut Cache) -> (Site, Vec<Diagnostic>)
 /// them: under `content`) and to nothing else of the folder: only those are read again,
 /// and the folder is not walked. `None` when the cache cannot answer alone: before the
 /// first load, or when a path is not a regular file the last walk found (a file added,
-/// deleted or renamed away, a folder, a link); then [`load_cached`] walks it all.
+/// deleted or renamed away, a folder, a link); then [`load_cached`] walks it all. A path
+/// that the last walk did not find and that does not exist (an editor's temporary file,
+/// already renamed onto the file it saved) is passed over.
 pub fn load_changed(
     content: &Path,
     cache: &mut Cache,
@@ -158,7 +161,17 @@ pub fn load_changed(
     let (found, _) = cache.walked.as_ref()?;
     let mut changed: Vec<&Found> = Vec::with_capacity(paths.len());
     for path in paths {
-        cache.files.get(path)?;
+        if !cache.files.contains_key(path) {
+            // A file the last walk never saw and that is gone again (an editor's temporary
+            // file, renamed onto the file it saves) adds and removes nothing. Anything else
+            // (a file added, a folder moved away) needs a walk.
+            let gone =
+                matches!(path.symlink_metadata(), Err(e) if e.kind() == io::ErrorKind::NotFound);
+            if gone && !cache.files.keys().any(|p| p.starts_with(path)) {
+                continue;
+            }
+            return None;
+        }
         let f = found.iter().find(|f| f.path == *path)?;
         if !path.symlink_metadata().ok()?.is_file() {
             return None;
