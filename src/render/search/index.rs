@@ -419,6 +419,11 @@ impl<T> Contribution<T> {
     }
 }
 
+/// A document's postings: (term, weight, 1 + the index of the first shown unit holding it, or 0).
+fn postings(state: &DocState) -> impl Iterator<Item = (TermId, u32, u32)> + '_ {
+    (state.entry.terms.iter().zip(&state.shown.refs)).map(|(&(t, w), &u)| (t, w, u))
+}
+
 /// A document as the index shows it, at its number.
 #[derive(Clone)]
 struct DocState {
@@ -688,25 +693,34 @@ impl Index {
             .collect()
     }
 
-    /// By term: whether its record may have changed, as its frequency did or a document
-    /// holding it now or before is not the same at its number.
+    /// By term: whether its record may have changed, as its frequency did or the posting
+    /// of a document at its number did (a term's record is its frequency and the
+    /// postings `(document number, weight, first unit)` of the documents holding it, so
+    /// an edit dirties only the terms whose weight or unit it changed, not every term of
+    /// the document).
     fn dirty_terms(&self, docs: &[DocState], df_changed: &[bool]) -> Vec<bool> {
         let mut dirty = df_changed.to_vec();
-        let mut mark = |d: &DocState| {
-            for &(t, _) in &d.entry.terms {
-                dirty[t as usize] = true;
-            }
-        };
         for (d, state) in docs.iter().enumerate() {
             match self.docs.get(d) {
                 Some(old) if Arc::ptr_eq(&old.shown, &state.shown) => {}
-                old => {
-                    mark(state);
-                    old.into_iter().for_each(&mut mark);
+                Some(old) => {
+                    let mut before: HashMap<TermId, (u32, u32)> =
+                        postings(old).map(|(t, w, u)| (t, (w, u))).collect();
+                    for (t, w, u) in postings(state) {
+                        if before.remove(&t) != Some((w, u)) {
+                            dirty[t as usize] = true;
+                        }
+                    }
+                    for t in before.into_keys() {
+                        dirty[t as usize] = true;
+                    }
                 }
+                None => postings(state).for_each(|(t, _, _)| dirty[t as usize] = true),
             }
         }
-        self.docs.iter().skip(docs.len()).for_each(mark);
+        for old in self.docs.iter().skip(docs.len()) {
+            postings(old).for_each(|(t, _, _)| dirty[t as usize] = true);
+        }
         dirty
     }
 
@@ -949,6 +963,34 @@ mod tests {
         assert_eq!(hamas[2].as_array().unwrap().len(), MAX_POSTINGS * 3);
         // The document named as the query, kept with the postings of its first word.
         assert_eq!(data(shard).1["names"]["hamas"], serde_json::json!([0]));
+    }
+
+    #[test]
+    fn an_edit_makes_again_only_the_records_of_the_terms_whose_posting_changed() {
+        let mut index = Index::with_shard_bytes(2_000);
+        index.update_inputs(reports(300));
+        let record_of = |index: &Index, term: &str| {
+            let t = index.terms.ids[term];
+            index.records[t as usize].clone().unwrap()
+        };
+        let (hamas, word7) = (record_of(&index, "hamas"), record_of(&index, "word7"));
+        let mut edited = reports(300);
+        // "matters" twice: its weight in report 7 changes, no other term's does.
+        edited[7] = input(
+            "Daily report 7",
+            "",
+            "Report 7 on word7 and common matters matters. Hamas said 49.",
+        );
+        let after = index.update_inputs(edited.clone());
+        assert_eq!(after, Index::with_shard_bytes(2_000).update_inputs(edited));
+        assert!(
+            Arc::ptr_eq(&hamas, &record_of(&index, "hamas")),
+            "hamas made again"
+        );
+        assert!(
+            Arc::ptr_eq(&word7, &record_of(&index, "word7")),
+            "word7 made again"
+        );
     }
 
     #[test]
