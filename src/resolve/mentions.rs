@@ -2,6 +2,8 @@
 //! matched case-sensitively on whole words, leftmost-longest, with typographic quotes and
 //! whitespace folded (docs/mentions.md).
 
+use std::borrow::Cow;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::model::ActorIx;
@@ -48,14 +50,13 @@ impl Matcher {
             return Vec::new();
         };
         // Most text needs no folding: then offsets are the text's own, and nothing is copied.
-        let folded_text;
         let (folded, map) = if needs_folding(text) {
             let (f, map) = fold(text);
-            folded_text = f;
-            (folded_text.as_str(), Some(map))
+            (Cow::Owned(f), Some(map))
         } else {
-            (text, None)
+            (Cow::Borrowed(text), None)
         };
+        let folded = folded.as_ref();
         let at = |i: usize| map.as_ref().map_or(i, |m| m.original(i));
         // Every whole-word candidate; then leftmost, and longest at that start, wins.
         let mut candidates: Vec<(usize, usize, ActorIx)> = automaton
@@ -133,6 +134,8 @@ pub fn fold(text: &str) -> (String, Offsets) {
     let mut delta = 0;
     let mut in_space = false;
     for (i, c) in text.char_indices() {
+        // The next boundary: where the original char ends.
+        let next = i + c.len_utf8();
         let c = match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
             '\u{201C}' | '\u{201D}' => '"',
@@ -152,8 +155,6 @@ pub fn fold(text: &str) -> (String, Offsets) {
             points.push((folded.len(), i));
         }
         folded.push(c);
-        // The next boundary: where the original char ends.
-        let next = i + text[i..].chars().next().map_or(0, char::len_utf8);
         if next - folded.len() != delta {
             delta = next - folded.len();
             points.push((folded.len(), next));
