@@ -25,7 +25,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -35,7 +35,7 @@ use crate::lint::{self, SourceNames};
 use crate::load;
 use crate::model::{ActorIx, Index, OutletIx, Site, SourceIx};
 use crate::pipeline::{self, Checked};
-use crate::render::{OutputFile, Page, Renderer, SearchIndex};
+use crate::render::{ActorsJson, OutputFile, Page, Renderer, SearchIndex};
 use crate::resolve::{self, Derived, Doc, Mentions, Resolved};
 
 /// The files of a built site, by output path.
@@ -133,6 +133,8 @@ struct Last {
     /// The output paths of each job.
     paths: HashMap<Page, Vec<String>>,
     files: Arc<Files>,
+    /// `data/actors.json` by actor, as this build wrote it.
+    actors_json: ActorsJson,
 }
 
 /// What one build did.
@@ -309,6 +311,7 @@ impl Incremental {
             None => Affected::All,
         };
         let last = self.last.as_ref();
+        let actors_json = std::sync::Mutex::new(None);
         let kept = |job: &Page| -> Option<Vec<(String, Arc<[u8]>)>> {
             let last = last?;
             if affected.touches(*job, &site, &resolved) {
@@ -330,6 +333,13 @@ impl Incremental {
                 (jobs.par_iter().filter(|&&job| job != Page::SearchIndex))
                     .map(|&job| match kept(&job) {
                         Some(files) => Ok((job, files, false)),
+                        None if job == Page::ActorsJson => {
+                            let (entries, file) =
+                                actors_json_update(last, &affected, &site, &resolved);
+                            *actors_json.lock().unwrap_or_else(PoisonError::into_inner) =
+                                Some(entries);
+                            Ok((job, vec![(file.path, Arc::from(file.bytes))], true))
+                        }
                         None => renderer.render_one(&site, &resolved, job).map(|files| {
                             let files = (files.into_iter())
                                 .map(|OutputFile { path, bytes }| (path, Arc::from(bytes)))
@@ -383,12 +393,17 @@ impl Incremental {
         // The previous build is freed here, on this thread: freeing it on another (a
         // rayon task) made the next build's allocations slower (glibc's arenas): a
         // profile save at 10k took 650 ms instead of 370.
+        let actors_json = (actors_json.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
+            .or_else(|| self.last.take().map(|last| last.actors_json))
+            .unwrap_or_default();
         self.last = Some(Last {
             site,
             resolved,
             renderer: renderer.fingerprint,
             paths,
             files: Arc::new(files),
+            actors_json,
         });
         Ok(Outcome {
             warnings,
@@ -396,6 +411,24 @@ impl Incremental {
             changed,
             timings: vec![("search", indexed)],
         })
+    }
+}
+
+/// `data/actors.json` made again for the actors whose entry may have changed since the
+/// last build (its profile or what resolve made of it: [`Changes::actors`]), the other
+/// entries kept from that build.
+fn actors_json_update(
+    last: Option<&Last>,
+    affected: &Affected,
+    site: &Site,
+    resolved: &Resolved,
+) -> (ActorsJson, OutputFile) {
+    let previous = last.map(|l| &l.actors_json);
+    match affected {
+        Affected::All => ActorsJson::update(None, site, resolved, &|_| true),
+        Affected::Some(c) => {
+            ActorsJson::update(previous, site, resolved, &|a| c.actors.contains(&a))
+        }
     }
 }
 
@@ -640,7 +673,11 @@ impl Affected {
                         .and_then(|x| resolved.index.actor(&x.value))
                         .is_some_and(|x| c.actor_links.contains(&x))
             }
-            Page::Graph | Page::GraphJson => c.relations || c.listed || !c.actor_links.is_empty(),
+            // The graph shows actors' names, kinds, relations and mention totals (which
+            // rank and size its nodes), not their summaries.
+            Page::Graph | Page::GraphJson => {
+                c.relations || !c.totals.is_empty() || !c.actor_links.is_empty()
+            }
             Page::Actors => c.listed || !c.actor_links.is_empty(),
             Page::Sources(_) | Page::Feed => !c.source_links.is_empty(),
             Page::Index => {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dossier::incremental::Incremental;
+use dossier::incremental::{Files, Incremental};
 use dossier::pipeline;
 use proptest::collection;
 use proptest::prelude::*;
@@ -613,4 +613,58 @@ fn an_article_edit_that_quotes_no_one_anew_leaves_the_pages_of_the_actors_it_men
         &after["actors/lena-vogt.html"],
         &incremental.files()["actors/lena-vogt.html"]
     ));
+}
+
+/// The graph page and `data/graph.json` show actors' names, kinds, relations and mention
+/// totals, not summaries: a summary edit keeps them, while `data/actors.json` takes the
+/// new summary (its other entries kept); a relation added, and then a mention added to
+/// an article, draw the graph again. Each step equals a full build.
+#[test]
+fn a_summary_edit_keeps_the_graph_and_a_relation_or_a_mention_draws_it_again() {
+    let site = copy_fixture("site-basic");
+    let content = site.path().join("content");
+    let mut incremental = Incremental::new(&content, None);
+    incremental.build().expect("the fixture builds");
+    let same = |before: &Files, after: &Files, path: &str| Arc::ptr_eq(&before[path], &after[path]);
+    let step = |incremental: &mut Incremental, n: usize, what: &str| {
+        let full = full_build(&content).expect("a full build");
+        let inc = incremental_build(incremental).expect("an incremental build");
+        assert_same(n, what, &full, &inc);
+    };
+
+    let before = incremental.files();
+    edit_file(&content.join("actors/valoria.yaml"), |t| {
+        t.lines()
+            .map(|l| match l.starts_with("summary:") {
+                true => "summary: A state, summarised anew.",
+                false => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    incremental.build().expect("still builds");
+    let actors = String::from_utf8_lossy(&incremental.files()["data/actors.json"]).into_owned();
+    assert!(actors.contains("\"summary\": \"A state, summarised anew.\""));
+    let after = incremental.files();
+    assert!(same(&before, &after, "graph.html") && same(&before, &after, "data/graph.json"));
+    step(&mut incremental, 1, "summary edited");
+
+    let before = incremental.files();
+    edit_file(&content.join("actors/kestan.yaml"), |t| {
+        t + "relations:\n  - type: opposes\n    target: valoria\n    sources: [talks-in-valoria]\n"
+    });
+    incremental.build().expect("still builds");
+    let after = incremental.files();
+    assert!(!same(&before, &after, "graph.html") && !same(&before, &after, "data/graph.json"));
+    step(&mut incremental, 2, "relation added");
+
+    let before = incremental.files();
+    edit_file(&content.join("articles/talks-in-valoria.md"), |t| {
+        t + "\nKestan denied any role.\n"
+    });
+    incremental.build().expect("still builds");
+    let after = incremental.files();
+    assert!(!same(&before, &after, "graph.html") && !same(&before, &after, "data/actors.json"));
+    step(&mut incremental, 3, "mention added");
 }

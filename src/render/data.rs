@@ -1,6 +1,11 @@
 //! The JSON exports other tools read: `data/actors.json`, `data/sources.json`, `data/graph.json`.
+//! `data/actors.json` can be kept as an [`ActorsJson`] (an entry per actor), which `serve`
+//! updates for the changed actors only.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 
@@ -74,45 +79,111 @@ struct GraphEdge<'a> {
 
 /// `data/actors.json`: every actor with its mentions (by source id) and relations.
 pub fn actors(site: &Site, resolved: &Resolved) -> OutputFile {
-    let source_id = |s: SourceIx| site.sources[s].id.as_str();
-    let actors: Vec<ActorJson> = site
-        .actors
-        .iter()
-        .zip(&resolved.actors)
-        .map(|(a, r)| {
-            let mut mentions: Vec<MentionJson> = r
-                .backlinks
-                .iter()
-                .map(|b| MentionJson {
-                    source: source_id(b.source),
-                    count: b.count,
-                    paragraphs: b.paragraphs.clone(),
-                })
-                .collect();
-            mentions.sort_by(|x, y| x.source.cmp(y.source));
-            ActorJson {
-                id: &a.id,
-                name: &a.name.value,
-                kind: a.kind.as_str(),
-                aliases: a.aliases.iter().map(|x| x.value.as_str()).collect(),
-                summary: a.summary.as_deref(),
-                mentions,
-                relations: r
-                    .relations
-                    .iter()
-                    .map(|e| RelationJson {
-                        kind: e.kind.as_str(),
-                        target: &site.actors[e.other].id,
-                        declared: e.declared,
-                        since: e.since.map(|d| d.to_string()),
-                        until: e.until.map(|d| d.to_string()),
-                        sources: e.sources.iter().map(|&s| source_id(s)).collect(),
-                    })
-                    .collect(),
+    ActorsJson::update(None, site, resolved, &|_| true).1
+}
+
+/// `data/actors.json` as one serialized entry per actor (indented as the whole file
+/// indents it), so that an update serializes again only the entries of the actors it
+/// is told changed and joins them with the others' kept bytes. The file is the same,
+/// byte for byte, as one serialization of the whole array.
+#[derive(Default)]
+pub struct ActorsJson {
+    entries: Vec<Arc<[u8]>>,
+}
+
+impl ActorsJson {
+    /// The entries of `site`'s actors and the file they make: those of the actors
+    /// `changed` names are serialized again, the others taken from `previous` (all are
+    /// serialized when there is no previous, or it holds another number of actors).
+    /// `previous` is left as it was, so it stays true to the build it was made for.
+    pub fn update(
+        previous: Option<&ActorsJson>,
+        site: &Site,
+        resolved: &Resolved,
+        changed: &(dyn Fn(ActorIx) -> bool + Sync),
+    ) -> (ActorsJson, OutputFile) {
+        let previous = previous.filter(|p| p.entries.len() == site.actors.len());
+        let entries: Vec<Arc<[u8]>> = (ActorIx::all(site.actors.len()).collect::<Vec<_>>())
+            .into_par_iter()
+            .map(|a| match previous {
+                Some(p) if !changed(a) => Arc::clone(&p.entries[a.get()]),
+                _ => Arc::from(actor_entry(site, resolved, a)),
+            })
+            .collect();
+        let file = actors_file(&entries);
+        (ActorsJson { entries }, file)
+    }
+}
+
+/// The whole file from its entries: what `serde_json::to_vec_pretty` makes of the array.
+fn actors_file(entries: &[Arc<[u8]>]) -> OutputFile {
+    let mut bytes = Vec::with_capacity(entries.iter().map(|e| e.len() + 4).sum::<usize>() + 4);
+    if entries.is_empty() {
+        bytes.extend_from_slice(b"[]");
+    } else {
+        bytes.push(b'[');
+        for (n, entry) in entries.iter().enumerate() {
+            if n > 0 {
+                bytes.push(b',');
             }
+            bytes.extend_from_slice(b"\n  ");
+            bytes.extend_from_slice(entry);
+        }
+        bytes.extend_from_slice(b"\n]");
+    }
+    bytes.push(b'\n');
+    OutputFile {
+        path: "data/actors.json".to_string(),
+        bytes,
+    }
+}
+
+/// Actor `a`'s entry, pretty-printed one level deep: every line after the first
+/// indented by two more spaces. JSON strings escape their line breaks, so every `\n`
+/// in the output is the formatter's.
+fn actor_entry(site: &Site, resolved: &Resolved, a: ActorIx) -> Vec<u8> {
+    let flat =
+        serde_json::to_vec_pretty(&actor_json(site, resolved, a)).expect("views serialize to JSON");
+    let lines = flat.iter().filter(|&&b| b == b'\n').count();
+    let mut indented = Vec::with_capacity(flat.len() + 2 * lines);
+    for &b in &flat {
+        indented.push(b);
+        if b == b'\n' {
+            indented.extend_from_slice(b"  ");
+        }
+    }
+    indented
+}
+
+fn actor_json<'a>(site: &'a Site, resolved: &'a Resolved, a: ActorIx) -> ActorJson<'a> {
+    let (actor, r) = (&site.actors[a], &resolved.actors[a]);
+    let source_id = |s: SourceIx| site.sources[s].id.as_str();
+    let mut mentions: Vec<MentionJson> = (r.backlinks.iter())
+        .map(|b| MentionJson {
+            source: source_id(b.source),
+            count: b.count,
+            paragraphs: b.paragraphs.clone(),
         })
         .collect();
-    json("data/actors.json", &actors)
+    mentions.sort_by(|x, y| x.source.cmp(y.source));
+    ActorJson {
+        id: &actor.id,
+        name: &actor.name.value,
+        kind: actor.kind.as_str(),
+        aliases: actor.aliases.iter().map(|x| x.value.as_str()).collect(),
+        summary: actor.summary.as_deref(),
+        mentions,
+        relations: (r.relations.iter())
+            .map(|e| RelationJson {
+                kind: e.kind.as_str(),
+                target: &site.actors[e.other].id,
+                declared: e.declared,
+                since: e.since.map(|d| d.to_string()),
+                until: e.until.map(|d| d.to_string()),
+                sources: e.sources.iter().map(|&s| source_id(s)).collect(),
+            })
+            .collect(),
+    }
 }
 
 /// `data/sources.json`: every source's metadata and the actors it mentions.
@@ -165,5 +236,109 @@ fn json<T: Serialize>(path: &str, value: &T) -> OutputFile {
     OutputFile {
         path: path.to_string(),
         bytes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Actor, Located, Relation, RelationType, Source, SourceFile};
+
+    fn located(text: &str) -> Located<String> {
+        Located::new(text.to_string(), 1, 1)
+    }
+
+    fn site(summary: &str) -> Site {
+        let text = "---\ntitle: x\n---\nAlpha met Beta.\n\nAlpha left.";
+        Site {
+            actors: vec![
+                Actor {
+                    id: "alpha".into(),
+                    name: located("Alpha"),
+                    aliases: vec![located("The \"A\"\nline")],
+                    summary: Some(summary.into()),
+                    relations: vec![Relation {
+                        kind: RelationType::Backs,
+                        target: located("beta"),
+                        since: None,
+                        until: None,
+                        note: None,
+                        sources: vec![located("talks")],
+                    }],
+                    ..Actor::default()
+                },
+                Actor {
+                    id: "beta".into(),
+                    name: located("Beta"),
+                    ..Actor::default()
+                },
+                Actor {
+                    id: "gamma".into(),
+                    name: located("Gamma"),
+                    ..Actor::default()
+                },
+            ],
+            sources: vec![Source {
+                id: "talks".into(),
+                title: "Talks".into(),
+                body_offset: text.find("Alpha").unwrap(),
+                file: SourceFile {
+                    text: text.into(),
+                    ..SourceFile::default()
+                },
+                ..Source::default()
+            }],
+            ..Site::default()
+        }
+    }
+
+    fn whole(site: &Site, resolved: &Resolved) -> Vec<u8> {
+        let all: Vec<ActorJson> = (ActorIx::all(site.actors.len()))
+            .map(|a| actor_json(site, resolved, a))
+            .collect();
+        let mut bytes = serde_json::to_vec_pretty(&all).unwrap();
+        bytes.push(b'\n');
+        bytes
+    }
+
+    #[test]
+    fn the_file_joined_from_entries_equals_the_array_serialized_whole() {
+        let site = site("Line one.\nLine two, \"quoted\".");
+        let resolved = crate::resolve::resolve(&site).expect("resolves");
+        let file = actors(&site, &resolved);
+        assert_eq!(
+            String::from_utf8(file.bytes).unwrap(),
+            String::from_utf8(whole(&site, &resolved)).unwrap()
+        );
+        assert!(
+            resolved.actors[ActorIx::new(0)].backlinks.len() == 1,
+            "the test has a mention"
+        );
+        let empty = Site::default();
+        let none = crate::resolve::resolve(&empty).expect("resolves");
+        assert_eq!(actors(&empty, &none).bytes, whole(&empty, &none));
+    }
+
+    #[test]
+    fn an_update_serializes_again_only_the_entries_it_is_told_changed() {
+        let before = site("Before.");
+        let r = crate::resolve::resolve(&before).expect("resolves");
+        let (kept, _) = ActorsJson::update(None, &before, &r, &|_| true);
+        let after = site("After.");
+        let r = crate::resolve::resolve(&after).expect("resolves");
+        let alpha = |file: &OutputFile| String::from_utf8_lossy(&file.bytes).contains("After.");
+        // Told nothing changed, the update keeps the stale entry: the caller's word is
+        // what it goes by.
+        let (_, stale) = ActorsJson::update(Some(&kept), &after, &r, &|_| false);
+        assert!(!alpha(&stale));
+        let (_, fresh) = ActorsJson::update(Some(&kept), &after, &r, &|a| a.get() == 0);
+        assert!(alpha(&fresh));
+        assert_eq!(fresh.bytes, whole(&after, &r));
+        // Another number of actors: every entry again.
+        let mut fewer = site("After.");
+        fewer.actors.pop();
+        let r = crate::resolve::resolve(&fewer).expect("resolves");
+        let (_, file) = ActorsJson::update(Some(&kept), &fewer, &r, &|_| false);
+        assert_eq!(file.bytes, whole(&fewer, &r));
     }
 }
