@@ -150,8 +150,11 @@ impl Shared {
         Arc::clone(&self.site.read().unwrap_or_else(PoisonError::into_inner))
     }
 
-    fn replace(&self, snapshot: Snapshot) {
-        *self.site.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+    /// Serves `snapshot` from now on, and gives back the one it replaces (for the
+    /// caller to free once the pages have been told to reload).
+    fn replace(&self, snapshot: Snapshot) -> Arc<Snapshot> {
+        let mut site = self.site.write().unwrap_or_else(PoisonError::into_inner);
+        std::mem::replace(&mut site, Arc::new(snapshot))
     }
 
     /// Subscribes an event stream to new versions, forgetting the streams that ended.
@@ -215,6 +218,12 @@ impl<'a> Builder<'a> {
             builds: 0,
             failed: false,
         }
+    }
+
+    /// Frees what the last rebuild kept of the build before it (see
+    /// [`Incremental::release`]).
+    fn release(&mut self) {
+        self.site.release();
     }
 
     /// Builds the site again (the result holds its warnings), after changes to the files

@@ -202,12 +202,16 @@ pub(super) fn rebuild_loop(
         let started = Instant::now();
         let rebuilt = builder.rebuild(changed.as_deref());
         // The pages reload first: printing thousands of warnings is not part of the wait.
-        if let Some(snapshot) = rebuilt.snapshot {
+        let replaced = rebuilt.snapshot.map(|snapshot| {
             let version = snapshot.version.clone();
-            shared.replace(snapshot);
+            let replaced = shared.replace(snapshot);
             shared.reload_all(&version);
-        }
+            replaced
+        });
         let elapsed = started.elapsed();
+        // The previous snapshot and build are freed once the pages reload.
+        drop(replaced);
+        builder.release();
         match rebuilt.outcome {
             Ok(warnings) => {
                 // Compared as values, in a set: a site with thousands of warnings is not
