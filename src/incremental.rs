@@ -35,7 +35,7 @@ use crate::lint::{self, SourceNames};
 use crate::load;
 use crate::model::{ActorIx, Index, OutletIx, Site, SourceIx};
 use crate::pipeline::{self, Checked};
-use crate::render::{ActorsJson, OutputFile, Page, Renderer, SearchIndex};
+use crate::render::{self, ActorsJson, OutputFile, Page, Renderer, SearchIndex};
 use crate::resolve::{self, Derived, Doc, Mentions, Resolved};
 
 /// The files of a built site, by output path.
@@ -124,6 +124,14 @@ impl PassInputs {
             }
         }
         Some(probes)
+    }
+}
+
+/// Removes from `map` (by source id) the sources `site` no longer has.
+fn forget_others<T>(map: &mut HashMap<String, T>, site: &Site) {
+    if map.len() != site.sources.len() {
+        let ids: HashSet<&str> = site.sources.iter().map(|s| s.id.as_str()).collect();
+        map.retain(|id, _| ids.contains(id.as_str()));
     }
 }
 
@@ -268,40 +276,52 @@ impl Incremental {
         }
         let mentions = Mentions::new(&site);
         let index = Index::new(&site);
-        let docs: Vec<(Arc<Doc>, Vec<Diagnostic>)> = site
+        // Each source's pass, and whether it was made anew.
+        let passes: Vec<(Arc<Doc>, Vec<Diagnostic>, bool)> = site
             .sources
             .par_iter()
             .map(|source| match self.docs.get(&source.id) {
                 Some((text, doc, errors)) if *text == source.file.text => {
-                    (Arc::clone(doc), errors.clone())
+                    (Arc::clone(doc), errors.clone(), false)
                 }
                 _ => {
                     let (doc, errors) = mentions.source(source, &index);
-                    (Arc::new(doc), errors)
+                    (Arc::new(doc), errors, true)
                 }
             })
             .collect();
-        self.docs = (site.sources.iter().zip(&docs))
-            .map(|(s, (doc, errors))| {
+        // Only the passes made anew are stored, and the sources gone forgotten: the
+        // map is not made again (ten thousand ids copied) on every save.
+        for (s, (doc, errors, fresh)) in site.sources.iter().zip(&passes) {
+            if *fresh {
                 let entry = (Arc::clone(&s.file.text), Arc::clone(doc), errors.clone());
-                (s.id.clone(), entry)
-            })
+                self.docs.insert(s.id.clone(), entry);
+            }
+        }
+        forget_others(&mut self.docs, &site);
+        let docs: Vec<(Arc<Doc>, Vec<Diagnostic>)> = (passes.into_iter())
+            .map(|(doc, errors, _)| (doc, errors))
             .collect();
         let resolved = resolve::resolve_with(&site, index, &mentions, docs, &mut self.derived);
         drop(mentions);
         let names = &mut self.names;
         let timings = vec![("load", loaded), ("resolve", started.elapsed() - loaded)];
         pipeline::finish_with(site, load_errors, resolved, timings, |site, resolved| {
-            let fresh: Vec<Arc<SourceNames>> = (site.sources.par_iter().zip(&resolved.sources))
-                .map(|(source, r)| match names.get(&source.id) {
-                    Some((doc, list)) if Arc::ptr_eq(doc, &r.doc) => Arc::clone(list),
-                    _ => Arc::new(lint::source_names(source, &r.doc)),
-                })
-                .collect();
-            *names = (site.sources.iter().zip(&resolved.sources).zip(&fresh))
-                .map(|((s, r), list)| (s.id.clone(), (Arc::clone(&r.doc), Arc::clone(list))))
-                .collect();
-            lint::warnings_with(site, resolved, &fresh)
+            let lists: Vec<(Arc<SourceNames>, bool)> =
+                (site.sources.par_iter().zip(&resolved.sources))
+                    .map(|(source, r)| match names.get(&source.id) {
+                        Some((doc, list)) if Arc::ptr_eq(doc, &r.doc) => (Arc::clone(list), false),
+                        _ => (Arc::new(lint::source_names(source, &r.doc)), true),
+                    })
+                    .collect();
+            for ((s, r), (list, fresh)) in site.sources.iter().zip(&resolved.sources).zip(&lists) {
+                if *fresh {
+                    names.insert(s.id.clone(), (Arc::clone(&r.doc), Arc::clone(list)));
+                }
+            }
+            forget_others(names, site);
+            let lists: Vec<Arc<SourceNames>> = lists.into_iter().map(|(list, _)| list).collect();
+            lint::warnings_with(site, resolved, &lists)
         })
     }
 
@@ -350,7 +370,7 @@ impl Incremental {
                                 actors_json_update(last, &affected, &site, &resolved);
                             *actors_json.lock().unwrap_or_else(PoisonError::into_inner) =
                                 Some(entries);
-                            Ok((job, vec![(file.path, Arc::from(file.bytes))], true))
+                            Ok((job, vec![(render::ACTORS_JSON.to_string(), file)], true))
                         }
                         None => renderer.render_one(&site, &resolved, job).map(|files| {
                             let files = (files.into_iter())
@@ -433,7 +453,7 @@ fn actors_json_update(
     affected: &Affected,
     site: &Site,
     resolved: &Resolved,
-) -> (ActorsJson, OutputFile) {
+) -> (ActorsJson, Arc<[u8]>) {
     let previous = last.map(|l| &l.actors_json);
     match affected {
         Affected::All => ActorsJson::update(None, site, resolved, &|_| true),
