@@ -35,7 +35,7 @@ use crate::lint::{self, SourceNames};
 use crate::load;
 use crate::model::{ActorIx, Index, OutletIx, Site, SourceIx};
 use crate::pipeline::{self, Checked};
-use crate::render::{self, ActorsJson, OutputFile, Page, Renderer, SearchIndex};
+use crate::render::{self, JsonEntries, OutputFile, Page, Renderer, SearchIndex};
 use crate::resolve::{self, Derived, Doc, Mentions, Resolved};
 
 /// The files of a built site, by output path.
@@ -143,8 +143,9 @@ struct Last {
     /// The output paths of each job.
     paths: HashMap<Page, Vec<String>>,
     files: Arc<Files>,
-    /// `data/actors.json` by actor, as this build wrote it.
-    actors_json: ActorsJson,
+    /// `data/actors.json` by actor and `data/sources.json` by source, as this build
+    /// wrote them.
+    exports: Exports,
 }
 
 /// What one build did.
@@ -343,7 +344,8 @@ impl Incremental {
             None => Affected::All,
         };
         let last = self.last.as_ref();
-        let actors_json = std::sync::Mutex::new(None);
+        // The exports' entries made by this build, by job.
+        let exports = std::sync::Mutex::new(Vec::new());
         let kept = |job: &Page| -> Option<Vec<(String, Arc<[u8]>)>> {
             let last = last?;
             if affected.touches(*job, &site, &resolved) {
@@ -365,12 +367,12 @@ impl Incremental {
                 (jobs.par_iter().filter(|&&job| job != Page::SearchIndex))
                     .map(|&job| match kept(&job) {
                         Some(files) => Ok((job, files, false)),
-                        None if job == Page::ActorsJson => {
-                            let (entries, file) =
-                                actors_json_update(last, &affected, &site, &resolved);
-                            *actors_json.lock().unwrap_or_else(PoisonError::into_inner) =
-                                Some(entries);
-                            Ok((job, vec![(render::ACTORS_JSON.to_string(), file)], true))
+                        None if matches!(job, Page::ActorsJson | Page::SourcesJson) => {
+                            let (path, entries, file) =
+                                export_update(job, last, &affected, &site, &resolved);
+                            (exports.lock().unwrap_or_else(PoisonError::into_inner))
+                                .push((job, entries));
+                            Ok((job, vec![(path.to_string(), file)], true))
                         }
                         None => renderer.render_one(&site, &resolved, job).map(|files| {
                             let files = (files.into_iter())
@@ -422,10 +424,14 @@ impl Incremental {
                 .last
                 .as_ref()
                 .is_some_and(|last| last.files.len() != files.len());
-        let actors_json = (actors_json.into_inner())
-            .unwrap_or_else(PoisonError::into_inner)
-            .or_else(|| self.last.as_mut().map(|last| std::mem::take(&mut last.actors_json)))
-            .unwrap_or_default();
+        let mut kept =
+            (self.last.as_mut()).map_or_else(Exports::default, |l| std::mem::take(&mut l.exports));
+        for (job, entries) in exports.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            match job {
+                Page::ActorsJson => kept.actors = entries,
+                _ => kept.sources = entries,
+            }
+        }
         // The previous build is kept until `release`: freeing it (tens of thousands of
         // allocations at 10k sources) is no part of the wait for the reload.
         self.retired = self.last.replace(Last {
@@ -434,7 +440,7 @@ impl Incremental {
             renderer: renderer.fingerprint,
             paths,
             files: Arc::new(files),
-            actors_json,
+            exports: kept,
         });
         Ok(Outcome {
             warnings,
@@ -445,21 +451,42 @@ impl Incremental {
     }
 }
 
-/// `data/actors.json` made again for the actors whose entry may have changed since the
-/// last build (its profile or what resolve made of it: [`Changes::actors`]), the other
-/// entries kept from that build.
-fn actors_json_update(
+/// The entries of `data/actors.json` and `data/sources.json`.
+#[derive(Default)]
+struct Exports {
+    actors: JsonEntries,
+    sources: JsonEntries,
+}
+
+/// `data/actors.json` or `data/sources.json` (`job`) made again for the actors or
+/// sources whose entry may have changed since the last build (its file or what resolve
+/// made of it: [`Changes::actors`], [`Changes::sources`]; the ids an entry shows are
+/// the same, or everything changed), the other entries kept from that build.
+fn export_update(
+    job: Page,
     last: Option<&Last>,
     affected: &Affected,
     site: &Site,
     resolved: &Resolved,
-) -> (ActorsJson, Arc<[u8]>) {
-    let previous = last.map(|l| &l.actors_json);
-    match affected {
-        Affected::All => ActorsJson::update(None, site, resolved, &|_| true),
-        Affected::Some(c) => {
-            ActorsJson::update(previous, site, resolved, &|a| c.actors.contains(&a))
-        }
+) -> (&'static str, JsonEntries, Arc<[u8]>) {
+    let changes = match affected {
+        Affected::All => None,
+        Affected::Some(c) => Some(c),
+    };
+    if job == Page::ActorsJson {
+        let previous = last
+            .map(|l| &l.exports.actors)
+            .filter(|_| changes.is_some());
+        let changed = |a: ActorIx| changes.is_none_or(|c| c.actors.contains(&a));
+        let (entries, file) = JsonEntries::actors(previous, site, resolved, &changed);
+        (render::ACTORS_JSON, entries, file)
+    } else {
+        let previous = last
+            .map(|l| &l.exports.sources)
+            .filter(|_| changes.is_some());
+        let changed = |s: SourceIx| changes.is_none_or(|c| c.sources.contains(&s));
+        let (entries, file) = JsonEntries::sources(previous, site, resolved, &changed);
+        (render::SOURCES_JSON, entries, file)
     }
 }
 
@@ -795,6 +822,10 @@ mod release_tests {
         assert!(site.retired.is_some(), "the first build is kept");
         site.release();
         assert!(site.retired.is_none());
-        assert_eq!(site.files().len(), first.len(), "the last build is served still");
+        assert_eq!(
+            site.files().len(),
+            first.len(),
+            "the last build is served still"
+        );
     }
 }

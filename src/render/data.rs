@@ -1,6 +1,6 @@
 //! The JSON exports other tools read: `data/actors.json`, `data/sources.json`, `data/graph.json`.
-//! `data/actors.json` can be kept as an [`ActorsJson`] (an entry per actor), which `serve`
-//! updates for the changed actors only.
+//! The two arrays can be kept as [`JsonEntries`] (an entry per actor or source), which
+//! `serve` updates for the changed items only.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -79,60 +79,102 @@ struct GraphEdge<'a> {
 
 /// `data/actors.json`: every actor with its mentions (by source id) and relations.
 pub fn actors(site: &Site, resolved: &Resolved) -> OutputFile {
-    let entries = ActorsJson::entries(None, site, resolved, &|_| true);
-    let mut bytes = vec![0; file_len(&entries)];
-    write_file(&entries, &mut bytes);
+    let entry = |a: usize| indented(&actor_json(site, resolved, ActorIx::new(a)));
+    whole(
+        ACTORS_JSON,
+        &JsonEntries::make(None, site.actors.len(), &|_| true, &entry),
+    )
+}
+
+/// `data/sources.json`: every source's metadata and the actors it mentions.
+pub fn sources(site: &Site, resolved: &Resolved) -> OutputFile {
+    let entry = |s: usize| indented(&source_json(site, resolved, SourceIx::new(s)));
+    whole(
+        SOURCES_JSON,
+        &JsonEntries::make(None, site.sources.len(), &|_| true, &entry),
+    )
+}
+
+/// Where [`actors`] and [`sources`] write.
+pub const ACTORS_JSON: &str = "data/actors.json";
+pub const SOURCES_JSON: &str = "data/sources.json";
+
+fn whole(path: &str, entries: &[Arc<[u8]>]) -> OutputFile {
+    let mut bytes = vec![0; file_len(entries)];
+    write_file(entries, &mut bytes);
     OutputFile {
-        path: ACTORS_JSON.to_string(),
+        path: path.to_string(),
         bytes,
     }
 }
 
-/// Where [`actors`] writes.
-pub const ACTORS_JSON: &str = "data/actors.json";
-
-/// `data/actors.json` as one serialized entry per actor (indented as the whole file
-/// indents it), so that an update serializes again only the entries of the actors it
-/// is told changed and joins them with the others' kept bytes. The file is the same,
-/// byte for byte, as one serialization of the whole array.
+/// A JSON array export (`data/actors.json`, `data/sources.json`) as one serialized
+/// entry per item (indented as the whole file indents it), so that an update
+/// serializes again only the entries of the items it is told changed and joins them
+/// with the others' kept bytes. The file is the same, byte for byte, as one
+/// serialization of the whole array.
 #[derive(Default)]
-pub struct ActorsJson {
+pub struct JsonEntries {
     entries: Vec<Arc<[u8]>>,
 }
 
-impl ActorsJson {
-    /// The entries of `site`'s actors and the file they make (at [`ACTORS_JSON`]):
-    /// those of the actors `changed` names are serialized again, the others taken from
-    /// `previous` (all are serialized when there is no previous, or it holds another
-    /// number of actors). `previous` is left as it was, so it stays true to the build
-    /// it was made for. The file is made in place (12 MB at 10,000 sources: a copy
-    /// costs page faults).
-    pub fn update(
-        previous: Option<&ActorsJson>,
+impl JsonEntries {
+    /// `data/actors.json` (at [`ACTORS_JSON`]), the entries of the actors `changed`
+    /// names serialized again and the others taken from `previous` (see [`Self::update`]).
+    pub fn actors(
+        previous: Option<&JsonEntries>,
         site: &Site,
         resolved: &Resolved,
         changed: &(dyn Fn(ActorIx) -> bool + Sync),
-    ) -> (ActorsJson, Arc<[u8]>) {
-        let entries = Self::entries(previous, site, resolved, changed);
+    ) -> (JsonEntries, Arc<[u8]>) {
+        let entry = |a: usize| indented(&actor_json(site, resolved, ActorIx::new(a)));
+        let changed = |a: usize| changed(ActorIx::new(a));
+        Self::update(previous, site.actors.len(), &changed, &entry)
+    }
+
+    /// `data/sources.json` (at [`SOURCES_JSON`]), as [`Self::actors`] makes its file.
+    pub fn sources(
+        previous: Option<&JsonEntries>,
+        site: &Site,
+        resolved: &Resolved,
+        changed: &(dyn Fn(SourceIx) -> bool + Sync),
+    ) -> (JsonEntries, Arc<[u8]>) {
+        let entry = |s: usize| indented(&source_json(site, resolved, SourceIx::new(s)));
+        let changed = |s: usize| changed(SourceIx::new(s));
+        Self::update(previous, site.sources.len(), &changed, &entry)
+    }
+
+    /// The entries of `len` items and the file they make: those of the items `changed`
+    /// names are made again, the others taken from `previous` (all are made when there
+    /// is no previous, or it holds another number of items). `previous` is left as it
+    /// was, so it stays true to the build it was made for. The file is made in place
+    /// (12 MB for the actors at 10,000 sources: a copy costs page faults).
+    fn update(
+        previous: Option<&JsonEntries>,
+        len: usize,
+        changed: &(dyn Fn(usize) -> bool + Sync),
+        entry: &(dyn Fn(usize) -> Vec<u8> + Sync),
+    ) -> (JsonEntries, Arc<[u8]>) {
+        let entries = Self::make(previous, len, changed, entry);
         let mut file: Arc<[u8]> = std::iter::repeat_n(0, file_len(&entries)).collect();
         if let Some(bytes) = Arc::get_mut(&mut file) {
             write_file(&entries, bytes);
         }
-        (ActorsJson { entries }, file)
+        (JsonEntries { entries }, file)
     }
 
-    fn entries(
-        previous: Option<&ActorsJson>,
-        site: &Site,
-        resolved: &Resolved,
-        changed: &(dyn Fn(ActorIx) -> bool + Sync),
+    fn make(
+        previous: Option<&JsonEntries>,
+        len: usize,
+        changed: &(dyn Fn(usize) -> bool + Sync),
+        entry: &(dyn Fn(usize) -> Vec<u8> + Sync),
     ) -> Vec<Arc<[u8]>> {
-        let previous = previous.filter(|p| p.entries.len() == site.actors.len());
-        (ActorIx::all(site.actors.len()).collect::<Vec<_>>())
+        let previous = previous.filter(|p| p.entries.len() == len);
+        (0..len)
             .into_par_iter()
-            .map(|a| match previous {
-                Some(p) if !changed(a) => Arc::clone(&p.entries[a.get()]),
-                _ => Arc::from(actor_entry(site, resolved, a)),
+            .map(|i| match previous {
+                Some(p) if !changed(i) => Arc::clone(&p.entries[i]),
+                _ => Arc::from(entry(i)),
             })
             .collect()
     }
@@ -142,9 +184,15 @@ impl ActorsJson {
 fn file_len(entries: &[Arc<[u8]>]) -> usize {
     match entries.len() {
         0 => "[]\n".len(),
-        n => "[".len() + entries.iter().map(|e| "\n  ".len() + e.len()).sum::<usize>()
-            + (n - 1) * ",".len()
-            + "\n]\n".len(),
+        n => {
+            "[".len()
+                + entries
+                    .iter()
+                    .map(|e| "\n  ".len() + e.len())
+                    .sum::<usize>()
+                + (n - 1) * ",".len()
+                + "\n]\n".len()
+        }
     }
 }
 
@@ -172,12 +220,11 @@ fn write_file(entries: &[Arc<[u8]>], out: &mut [u8]) {
     put(b"\n");
 }
 
-/// Actor `a`'s entry, pretty-printed one level deep: every line after the first
+/// An array's entry, pretty-printed one level deep: every line after the first
 /// indented by two more spaces. JSON strings escape their line breaks, so every `\n`
 /// in the output is the formatter's.
-fn actor_entry(site: &Site, resolved: &Resolved, a: ActorIx) -> Vec<u8> {
-    let flat =
-        serde_json::to_vec_pretty(&actor_json(site, resolved, a)).expect("views serialize to JSON");
+fn indented<T: Serialize>(value: &T) -> Vec<u8> {
+    let flat = serde_json::to_vec_pretty(value).expect("views serialize to JSON");
     let lines = flat.iter().filter(|&&b| b == b'\n').count();
     let mut indented = Vec::with_capacity(flat.len() + 2 * lines);
     for &b in &flat {
@@ -220,25 +267,19 @@ fn actor_json<'a>(site: &'a Site, resolved: &'a Resolved, a: ActorIx) -> ActorJs
     }
 }
 
-/// `data/sources.json`: every source's metadata and the actors it mentions.
-pub fn sources(site: &Site, resolved: &Resolved) -> OutputFile {
-    let sources: Vec<SourceJson> = site
-        .sources
-        .iter()
-        .zip(&resolved.sources)
-        .map(|(s, r)| SourceJson {
-            id: &s.id,
-            title: &s.title,
-            date: s.date.map(|d| d.to_string()),
-            outlet: s.outlet.as_ref().map(|o| o.value.as_str()),
-            url: s.url.as_deref(),
-            author: s.author.as_deref(),
-            actors: (r.doc.actors.iter())
-                .map(|&(a, c)| (site.actors[a].id.as_str(), c))
-                .collect(),
-        })
-        .collect();
-    json("data/sources.json", &sources)
+fn source_json<'a>(site: &'a Site, resolved: &'a Resolved, s: SourceIx) -> SourceJson<'a> {
+    let (source, r) = (&site.sources[s], &resolved.sources[s]);
+    SourceJson {
+        id: &source.id,
+        title: &source.title,
+        date: source.date.map(|d| d.to_string()),
+        outlet: source.outlet.as_ref().map(|o| o.value.as_str()),
+        url: source.url.as_deref(),
+        author: source.author.as_deref(),
+        actors: (r.doc.actors.iter())
+            .map(|&(a, c)| (site.actors[a].id.as_str(), c))
+            .collect(),
+    }
 }
 
 /// `data/graph.json`: actors as nodes, each declared relation once as an edge.
@@ -326,7 +367,7 @@ mod tests {
         }
     }
 
-    fn whole(site: &Site, resolved: &Resolved) -> Vec<u8> {
+    fn whole_array(site: &Site, resolved: &Resolved) -> Vec<u8> {
         let all: Vec<ActorJson> = (ActorIx::all(site.actors.len()))
             .map(|a| actor_json(site, resolved, a))
             .collect();
@@ -342,7 +383,7 @@ mod tests {
         let file = actors(&site, &resolved);
         assert_eq!(
             String::from_utf8(file.bytes).unwrap(),
-            String::from_utf8(whole(&site, &resolved)).unwrap()
+            String::from_utf8(whole_array(&site, &resolved)).unwrap()
         );
         assert!(
             resolved.actors[ActorIx::new(0)].backlinks.len() == 1,
@@ -350,29 +391,29 @@ mod tests {
         );
         let empty = Site::default();
         let none = crate::resolve::resolve(&empty).expect("resolves");
-        assert_eq!(actors(&empty, &none).bytes, whole(&empty, &none));
+        assert_eq!(actors(&empty, &none).bytes, whole_array(&empty, &none));
     }
 
     #[test]
     fn an_update_serializes_again_only_the_entries_it_is_told_changed() {
         let before = site("Before.");
         let r = crate::resolve::resolve(&before).expect("resolves");
-        let (kept, _) = ActorsJson::update(None, &before, &r, &|_| true);
+        let (kept, _) = JsonEntries::actors(None, &before, &r, &|_| true);
         let after = site("After.");
         let r = crate::resolve::resolve(&after).expect("resolves");
         let alpha = |file: &Arc<[u8]>| String::from_utf8_lossy(file).contains("After.");
         // Told nothing changed, the update keeps the stale entry: the caller's word is
         // what it goes by.
-        let (_, stale) = ActorsJson::update(Some(&kept), &after, &r, &|_| false);
+        let (_, stale) = JsonEntries::actors(Some(&kept), &after, &r, &|_| false);
         assert!(!alpha(&stale));
-        let (_, fresh) = ActorsJson::update(Some(&kept), &after, &r, &|a| a.get() == 0);
+        let (_, fresh) = JsonEntries::actors(Some(&kept), &after, &r, &|a| a.get() == 0);
         assert!(alpha(&fresh));
-        assert_eq!(fresh.to_vec(), whole(&after, &r));
+        assert_eq!(fresh.to_vec(), whole_array(&after, &r));
         // Another number of actors: every entry again.
         let mut fewer = site("After.");
         fewer.actors.pop();
         let r = crate::resolve::resolve(&fewer).expect("resolves");
-        let (_, file) = ActorsJson::update(Some(&kept), &fewer, &r, &|_| false);
-        assert_eq!(file.to_vec(), whole(&fewer, &r));
+        let (_, file) = JsonEntries::actors(Some(&kept), &fewer, &r, &|_| false);
+        assert_eq!(file.to_vec(), whole_array(&fewer, &r));
     }
 }

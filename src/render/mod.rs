@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ActorIx, OutletIx, Site, SourceIx};
 use crate::resolve::Resolved;
 use crate::text::escape_html;
-pub use data::{ActorsJson, ACTORS_JSON};
+pub use data::{JsonEntries, ACTORS_JSON, SOURCES_JSON};
 pub use search::Index as SearchIndex;
 use views::{ActorLink, ActorRef, SiteView, SourceRef};
 
