@@ -36,7 +36,7 @@ use crate::load;
 use crate::model::{ActorIx, Index, OutletIx, Site, SourceIx};
 use crate::pipeline::{self, Checked};
 use crate::render::{self, JsonEntries, OutputFile, Page, Renderer, SearchIndex};
-use crate::resolve::{self, Derived, Doc, Mentions, Resolved};
+use crate::resolve::{self, Derived, Doc, Matcher, Mentions, Resolved};
 
 /// The files of a built site, by output path.
 pub type Files = HashMap<String, Arc<[u8]>>;
@@ -52,6 +52,8 @@ pub struct Incremental {
     renderer: Option<Arc<Renderer>>,
     /// What the cached Markdown passes were made from besides their sources.
     passes_from: PassInputs,
+    /// The alias automaton of `passes_from`'s names, once made.
+    matcher: Option<Arc<Matcher>>,
     /// By source id: the file's text, its Markdown pass and that pass's problems.
     docs: HashMap<String, Pass>,
     /// Backlinks and co-mentions, derived again only for the actors of changed sources.
@@ -169,6 +171,7 @@ impl Incremental {
             load: load::Cache::default(),
             renderer: None,
             passes_from: PassInputs::default(),
+            matcher: None,
             docs: HashMap::new(),
             derived: Derived::default(),
             names: HashMap::new(),
@@ -274,8 +277,12 @@ impl Incremental {
                 None => self.docs.clear(),
             }
             self.passes_from = inputs;
+            self.matcher = None;
         }
-        let mentions = Mentions::new(&site);
+        let matcher = (self.matcher)
+            .get_or_insert_with(|| Arc::new(Mentions::matcher(&site)))
+            .clone();
+        let mentions = Mentions::with_matcher(&site, matcher);
         let index = Index::new(&site);
         // Each source's pass, and whether it was made anew.
         let passes: Vec<(Arc<Doc>, Vec<Diagnostic>, bool)> = site

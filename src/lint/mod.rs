@@ -342,8 +342,7 @@ fn candidate_actors(
                 c.first.1,
                 format!(
                     "candidate actor `{name}`: in {} sources ({} times), matching no profile",
-                    c.sources,
-                    c.count
+                    c.sources, c.count
                 ),
             )
             .with_len(name.chars().count());

@@ -23,7 +23,8 @@ use crate::model::{
 };
 pub use markdown::{Context, TextBlock};
 use markdown::{Linker, Mention, Problem};
-use mentions::{fold, Matcher};
+use mentions::fold;
+pub use mentions::Matcher;
 
 /// A relation as shown on one actor's page: declared there, or the inverse of another's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +175,7 @@ pub(crate) const CO_MENTIONS_SHOWN: usize = 10;
 /// The parts of the Markdown pass that depend only on the actors' ids and names: one
 /// automaton and one set of linkers, shared by every source and description.
 pub struct Mentions<'s> {
-    matcher: Matcher,
+    matcher: Arc<Matcher>,
     index: HashMap<&'s str, ActorIx>,
     ids: Vec<&'s str>,
     names: Vec<&'s str>,
@@ -185,13 +186,23 @@ pub struct Mentions<'s> {
 
 impl<'s> Mentions<'s> {
     pub fn new(site: &'s Site) -> Self {
+        Self::with_matcher(site, Arc::new(Self::matcher(site)))
+    }
+
+    /// The alias automaton of `site`'s actors: made from each actor's names, in order,
+    /// and nothing else (so `serve` keeps it while they stay the same).
+    pub fn matcher(site: &Site) -> Matcher {
+        Matcher::new(
+            (site.actors.iter().enumerate())
+                .flat_map(|(i, a)| a.names().map(move |n| (ActorIx::new(i), n.value.as_str()))),
+        )
+    }
+
+    /// [`Self::new`] with the automaton given: [`Self::matcher`] of a site whose actors
+    /// have the same names in the same order.
+    pub fn with_matcher(site: &'s Site, matcher: Arc<Matcher>) -> Self {
         Mentions {
-            matcher: Matcher::new(
-                site.actors
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, a)| a.names().map(move |n| (ActorIx::new(i), n.value.as_str()))),
-            ),
+            matcher,
             index: (site.actors.iter().enumerate())
                 .map(|(i, a)| (a.id.as_str(), ActorIx::new(i)))
                 .collect(),
