@@ -3,9 +3,13 @@
 //! bytes changed), the templates are kept unless a file outside `content` changed,
 //! resolve runs the Markdown pass again only for changed sources (or for those whose
 //! text holds a changed name) and derives backlinks and co-mentions again only for the
-//! actors those sources mention ([`Derived`]), lint reuses the names it read from
-//! unchanged sources, and render re-renders only the files whose inputs changed. The
-//! result always equals what a full build of the same input writes.
+//! actors those sources mention ([`Derived`]), the alias automaton is kept while the
+//! actors' names are, lint reuses the names it read from unchanged sources, and render
+//! re-renders only the files whose inputs changed; `data/actors.json` and
+//! `data/sources.json` are joined from an entry per actor or source, of which only the
+//! changed ones are serialized again ([`JsonEntries`]). The previous build is freed
+//! only when [`Incremental::release`] is called (after the pages reload). The result
+//! always equals what a full build of the same input writes.
 //!
 //! What a file depends on, by kind (all compared with the previous build, entity by
 //! entity, by id):
@@ -16,10 +20,14 @@
 //! - a source page: its file, what resolve derived for it, the name and kind of the
 //!   actors it links to, its outlet's name;
 //! - an outlet page: its file, its sources' metadata, its country's name;
-//! - listings, the graph, the feed and the data exports: after a change of what they
-//!   list (actors' names, kinds, summaries and mention counts, relations, sources'
-//!   metadata, mentions); the search index, after a change of a profile's or a source's text, or of what a link
-//!   to an actor, a source or an outlet shows;
+//! - listings, the feed and the data exports: after a change of what they list (actors'
+//!   names, kinds, summaries and mention counts, relations, sources' metadata,
+//!   mentions); an entry of `data/actors.json` or `data/sources.json`, after a change of
+//!   its actor's or source's file or of what resolve derived for it;
+//! - the graph page and `data/graph.json`: after a change of actors' names, kinds,
+//!   relations or mention totals (not of a summary);
+//! - the search index, after a change of a profile's or a source's text, or of what a
+//!   link to an actor, a source or an outlet shows;
 //! - everything: the templates and theme, `site.yaml`, the base URL, and the set of ids
 //!   (an actor, source or outlet added or removed renumbers the others).
 
@@ -574,11 +582,12 @@ struct Changes {
     outlets: HashSet<OutletIx>,
     /// Whether any profile's or source's text changed (for the search index).
     text: bool,
-    /// Whether any actor's summary or mention total changed (what listings show).
+    /// Whether any actor's summary or mention total changed (what listings and the front
+    /// page show; the graph shows totals, not summaries).
     listed: bool,
     /// Whether any actor's relations changed (the graph, the front page's count).
     relations: bool,
-    /// Actors whose mention total changed (the size of their node in neighbourhood graphs).
+    /// Actors whose mention total changed (the size of their node in the graphs).
     totals: HashSet<ActorIx>,
 }
 

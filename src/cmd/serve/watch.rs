@@ -1,6 +1,7 @@
 //! Watching `content/`, `templates/` and `theme/`, and the loop that rebuilds after each
 //! save, telling the builder which files changed (or that it cannot tell: events lost, a
-//! folder watched anew), and reloading the pages before printing what the build found.
+//! folder watched anew), and reloading the pages before freeing the previous build and
+//! printing what the build found.
 
 use super::*;
 
