@@ -4,13 +4,13 @@
 //! The syntax is syntect's own YAML syntax (its `default-syntaxes`), kept as JSON in
 //! `yaml-syntax.json` with one change: each of its two implicit-type regexes (`null`,
 //! `true`, numbers, dates, `=`, `<<` ending a plain scalar) starts with a lookahead that
-//! any match of it already satisfies ([`IMPLICIT_TYPE_START`]). The regexes match exactly
-//! where they did, with the same groups, so the HTML is the same; but Oniguruma no longer
-//! tries the whole alternation at every position of a line, and syntect searches these
-//! regexes from each plain scalar to the end of its line, so they were two thirds of its
-//! time on the benchmark's profiles (flow lists of long source ids). A profile of 1.5 kB
-//! took 1.3 ms, now about 0.7 ms. Loading the one syntax from JSON takes about a
-//! millisecond; the stock set would have to be unpacked whole (100–200 ms) to change it.
+//! any match of it already satisfies (`IMPLICIT_TYPE_START` in the tests). The regexes
+//! match exactly where they did, with the same groups, so the HTML is the same; but
+//! Oniguruma no longer tries the whole alternation at every position of a line, and
+//! syntect searches these regexes from each plain scalar to the end of its line, so they
+//! were two thirds of its time on the benchmark's profiles (flow lists of long source ids). A profile of 1.5 kB
+//! took 1.35 ms, now 0.7 ms (1,000 profiles, one thread). Loading the one syntax from JSON
+//! takes about 2 ms; the stock set would have to be unpacked whole (100–200 ms) to change it.
 //! The tests check that the file is the stock syntax with that change and that the HTML
 //! equals stock syntect's.
 
@@ -24,29 +24,21 @@ use crate::text::escape_html;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// syntect's YAML syntax with the implicit-type regexes prefixed by [`IMPLICIT_TYPE_START`].
+/// syntect's YAML syntax with the implicit-type regexes prefixed by a lookahead.
 const YAML_SYNTAX: &str = include_str!("yaml-syntax.json");
-
-/// What the text at a match of an implicit-type regex starts with: an optional sign then
-/// a digit or a dot (numbers, dates, `.inf`, `.nan`), a word of at most five ASCII
-/// letters (`null`, `y`, `yes`, `true`, `false`, `on`, `off` in their spellings) followed
-/// by what ends a plain scalar (white space, `:`, a bracket or brace, a comma, the end),
-/// or `~`, `=`, `<`. It is the start of every alternative of the regex, so prefixing it
-/// changes no match.
-const IMPLICIT_TYPE_START: &str =
-    r"(?=[-+]?[.\d]|[nNyYtTfFoO][a-zA-Z]{0,4}(?:[\s:\[\]{},]|(?m:$))|[~=<])";
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(|| match serde_json::from_str::<SyntaxDefinition>(YAML_SYNTAX) {
-        Ok(yaml) => {
-            let mut builder = SyntaxSetBuilder::new();
-            builder.add(yaml);
-            builder.build()
-        }
-        // The file is compiled in and a test reads it: this is only a safe way out.
-        Err(_) => SyntaxSet::load_defaults_newlines(),
-    })
+    // The file is compiled in and a test reads it: the stock set is only a safe way out.
+    SET.get_or_init(|| shipped().unwrap_or_else(SyntaxSet::load_defaults_newlines))
+}
+
+/// A set of the one syntax of `yaml-syntax.json`.
+fn shipped() -> Option<SyntaxSet> {
+    let yaml: SyntaxDefinition = serde_json::from_str(YAML_SYNTAX).ok()?;
+    let mut builder = SyntaxSetBuilder::new();
+    builder.add(yaml);
+    Some(builder.build())
 }
 
 /// YAML as highlighted HTML (already escaped), for a `<pre><code>`.
@@ -77,6 +69,15 @@ mod tests {
     use serde_json::Value;
     use syntect::parsing::syntax_definition::Pattern;
     use syntect::parsing::Regex;
+
+    /// What the text at a match of an implicit-type regex starts with: an optional sign then
+    /// a digit or a dot (numbers, dates, `.inf`, `.nan`), a word of at most five ASCII
+    /// letters (`null`, `y`, `yes`, `true`, `false`, `on`, `off` in their spellings) followed
+    /// by what ends a plain scalar (white space, `:`, a bracket or brace, a comma, the end),
+    /// or `~`, `=`, `<`. It is the start of every alternative of the regex, so prefixing it
+    /// changes no match.
+    const IMPLICIT_TYPE_START: &str =
+        r"(?=[-+]?[.\d]|[nNyYtTfFoO][a-zA-Z]{0,4}(?:[\s:\[\]{},]|(?m:$))|[~=<])";
 
     fn stock() -> &'static SyntaxSet {
         static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -161,12 +162,42 @@ mod tests {
         let shipped: SyntaxDefinition = serde_json::from_str(YAML_SYNTAX).unwrap();
         let stock = generated_stock_regexes();
         let samples = [
-            "null", "~", "y", "yes", "NO", "true", "False", "on", "OFF", "0", "-12", "+0b101",
-            "0o17", "0x1F", "1:20:30", "-.5", "1.5e+3", ".inf", "-.Inf", ".NaN", "2026-11-21",
-            "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 Z", "=", "<<", "n-1",
-            "Yes:", "no, ", "a-8598, b", "source-12]", "x: 12 # c", "no\n", "1_000:",
+            "null",
+            "~",
+            "y",
+            "yes",
+            "NO",
+            "true",
+            "False",
+            "on",
+            "OFF",
+            "0",
+            "-12",
+            "+0b101",
+            "0o17",
+            "0x1F",
+            "1:20:30",
+            "-.5",
+            "1.5e+3",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "2026-11-21",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 Z",
+            "=",
+            "<<",
+            "n-1",
+            "Yes:",
+            "no, ",
+            "a-8598, b",
+            "source-12]",
+            "x: 12 # c",
+            "no\n",
+            "1_000:",
         ];
-        let implicit = (shipped.contexts.iter()).filter(|(name, _)| name.ends_with("-implicit-type"));
+        let implicit =
+            (shipped.contexts.iter()).filter(|(name, _)| name.ends_with("-implicit-type"));
         for (name, context) in implicit {
             for (i, pattern) in context.patterns.iter().enumerate() {
                 let Pattern::Match(m) = pattern else { continue };
@@ -188,7 +219,11 @@ mod tests {
 
     fn generated_stock_regexes() -> std::collections::HashMap<(String, usize), Regex> {
         let builder = SyntaxSet::load_defaults_newlines().into_builder();
-        let yaml = builder.syntaxes().iter().find(|s| s.name == "YAML").unwrap();
+        let yaml = builder
+            .syntaxes()
+            .iter()
+            .find(|s| s.name == "YAML")
+            .unwrap();
         let mut regexes = std::collections::HashMap::new();
         for (name, context) in &yaml.contexts {
             for (i, pattern) in context.patterns.iter().enumerate() {
@@ -230,12 +265,65 @@ mod tests {
     /// implicit type matches, flow and block collections, quotes, comments, block scalars.
     fn piece() -> impl Strategy<Value = &'static str> {
         prop::sample::select(vec![
-            "name", "sources", ": ", ":", "\n", " ", "  ", "- ", "-", "[", "]", "{", "}", ", ",
-            ",", "\"", "'", "# note", " #", "|\n", ">-\n", "null", "~", "y", "n", "no", "Yes",
-            "true", "FALSE", "on", "Off", "0", "12", "-8598", "+3", "0x1F", "0b10", "1.5",
-            ".inf", "-.Inf", ".nan", "1:30", "2026-11-21", "2001-12-14 21:59:43.10 Z", "=",
-            "<<", "diplomats-fighters-it-plans", "axis-of-bouljusboud-946", "é", "?", "&a",
-            "*a", "!tag", "%", "`", "@", "\t", "https://example.org/x?y=1#z", "Q100053",
+            "name",
+            "sources",
+            ": ",
+            ":",
+            "\n",
+            " ",
+            "  ",
+            "- ",
+            "-",
+            "[",
+            "]",
+            "{",
+            "}",
+            ", ",
+            ",",
+            "\"",
+            "'",
+            "# note",
+            " #",
+            "|\n",
+            ">-\n",
+            "null",
+            "~",
+            "y",
+            "n",
+            "no",
+            "Yes",
+            "true",
+            "FALSE",
+            "on",
+            "Off",
+            "0",
+            "12",
+            "-8598",
+            "+3",
+            "0x1F",
+            "0b10",
+            "1.5",
+            ".inf",
+            "-.Inf",
+            ".nan",
+            "1:30",
+            "2026-11-21",
+            "2001-12-14 21:59:43.10 Z",
+            "=",
+            "<<",
+            "diplomats-fighters-it-plans",
+            "axis-of-bouljusboud-946",
+            "é",
+            "?",
+            "&a",
+            "*a",
+            "!tag",
+            "%",
+            "`",
+            "@",
+            "\t",
+            "https://example.org/x?y=1#z",
+            "Q100053",
         ])
     }
 
