@@ -133,6 +133,17 @@ pub struct Rendered {
 /// number `k` of [`Rendered::cites`], until the page numbers its references. NUL
 /// characters cannot come from content (they are refused when a file is read, and
 /// `&#0;` reads as U+FFFD), so no contributor can write one.
+/// Appends `text` to a block's plain text with each line break as a space (what
+/// `text.replace('\n', " ")` gives, without a copy of the text first).
+fn push_on_one_line(out: &mut String, text: &str) {
+    let mut lines = text.split('\n');
+    out.push_str(lines.next().unwrap_or_default());
+    for line in lines {
+        out.push(' ');
+        out.push_str(line);
+    }
+}
+
 pub fn cite_marker(k: usize) -> String {
     format!("\0cite:{k}\0")
 }
@@ -457,7 +468,7 @@ impl<'a, 'l> Renderer<'a, 'l> {
                 } else if self.code > 0 {
                     self.out.push(Event::Text(text));
                 } else if self.verbatim() {
-                    self.block().text.push_str(&text.replace('\n', " "));
+                    push_on_one_line(&mut self.block().text, &text);
                     self.out.push(Event::Text(text));
                 } else {
                     self.pending.push_str(&text);
@@ -473,13 +484,13 @@ impl<'a, 'l> Renderer<'a, 'l> {
             }
             Event::Html(raw) => {
                 self.flush();
-                self.block().text.push_str(&raw.replace('\n', " "));
+                push_on_one_line(&mut self.block().text, &raw);
                 self.out.push(Event::Text(raw));
             }
             Event::InlineHtml(raw) => {
                 self.flush();
                 track_raw_tag(&mut self.raw_tags, &raw);
-                self.block().text.push_str(&raw.replace('\n', " "));
+                push_on_one_line(&mut self.block().text, &raw);
                 self.out.push(Event::Text(raw));
             }
             Event::Start(tag) => self.start(tag, range, next_is_paragraph),
@@ -754,7 +765,7 @@ impl<'a, 'l> Renderer<'a, 'l> {
         let linker = self.linker();
         let hits = linker.matcher.map(|m| m.find(&pending)).unwrap_or_default();
         let base = self.block().text.len();
-        self.block().text.push_str(&pending.replace('\n', " "));
+        push_on_one_line(&mut self.block().text, &pending);
         let mut last = 0;
         for hit in hits {
             if hit.start > last {
@@ -917,6 +928,18 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn pushing_on_one_line_is_replacing_line_breaks_by_spaces(
+            start in "[a\n ]{0,3}",
+            text in "[a é\n\r]{0,12}",
+        ) {
+            let mut out = start.clone();
+            push_on_one_line(&mut out, &text);
+            proptest::prop_assert_eq!(out, start + &text.replace('\n', " "));
+        }
+    }
 
     struct Fixture {
         matcher: Matcher,

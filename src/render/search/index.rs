@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::{
     excerpt, name_key, partition, shard_of, typo_key, units, Manifest, Unit, DIR, DOCS_PER_SHARD,
@@ -60,7 +61,7 @@ impl Default for Index {
 /// keeps its number; it is simply left out).
 #[derive(Default)]
 struct Terms {
-    ids: HashMap<Box<str>, TermId>,
+    ids: FxHashMap<Box<str>, TermId>,
     text: Vec<Box<str>>,
     /// The key of its typo list, if it has one.
     typo: Vec<Option<Box<str>>>,
@@ -232,7 +233,7 @@ type Draft = Contribution<String>;
 /// A document's terms and weights while they are read.
 #[derive(Default)]
 struct Weights {
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     weights: Vec<u32>,
 }
 
@@ -704,7 +705,7 @@ impl Index {
             match self.docs.get(d) {
                 Some(old) if Arc::ptr_eq(&old.shown, &state.shown) => {}
                 Some(old) => {
-                    let mut before: HashMap<TermId, (u32, u32)> =
+                    let mut before: FxHashMap<TermId, (u32, u32)> =
                         postings(old).map(|(t, w, u)| (t, (w, u))).collect();
                     for (t, w, u) in postings(state) {
                         if before.remove(&t) != Some((w, u)) {
