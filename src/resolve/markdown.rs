@@ -834,39 +834,43 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// Byte spans of the sentences of a paragraph's text.
 fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut spans = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        if c == ROW_END {
-            if at > start {
-                spans.push((start, at));
+    let mut at = 0;
+    // Every char the split looks at is ASCII, and no byte of a longer char is: the scan
+    // goes byte by byte without decoding.
+    while let Some(found) = bytes[at..]
+        .iter()
+        .position(|b| matches!(b, b'\n' | b'.' | b'!' | b'?'))
+    {
+        let stop = at + found;
+        at = stop + 1;
+        if bytes[stop] == ROW_END as u8 {
+            if stop > start {
+                spans.push((start, stop));
             }
-            start = at + 1;
-            i += 1;
+            start = at;
             continue;
         }
-        if matches!(c, '.' | '!' | '?') && !(c == '.' && is_abbreviation(&text[start..at])) {
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | '»') {
-                j += 1;
-            }
-            let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
-            let mut k = j;
-            while k < chars.len() && chars[k].1.is_whitespace() {
-                k += 1;
-            }
-            let next = chars.get(k).map(|&(_, c)| c);
-            if k > j && next.is_some_and(|c| !c.is_lowercase()) {
-                spans.push((start, end));
-                start = chars[k].0;
-                i = k;
-                continue;
-            }
+        if bytes[stop] == b'.' && is_abbreviation(&text[start..stop]) {
+            continue;
         }
-        i += 1;
+        let rest = &text[at..];
+        let end = at
+            + rest
+                .find(|c| !matches!(c, '"' | '\'' | '”' | '’' | ')' | '»'))
+                .unwrap_or(rest.len());
+        let after = &text[end..];
+        let space = after
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(after.len());
+        let following = after[space..].chars().next();
+        if space > 0 && following.is_some_and(|c| !c.is_lowercase()) {
+            spans.push((start, end));
+            start = end + space;
+            at = start;
+        }
     }
     if start < text.len() {
         spans.push((start, text.len()));
@@ -1156,5 +1160,59 @@ mod tests {
             .map(|m| (m.actor.get(), m.paragraph))
             .collect();
         assert_eq!(found, [(0, 1), (1, 2)]);
+    }
+    /// The first version of `sentence_spans`, which collected every char with its offset
+    /// first: the reference the streaming one is checked against.
+    fn sentence_spans_by_char_vector(text: &str) -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (at, c) = chars[i];
+            if c == ROW_END {
+                if at > start {
+                    spans.push((start, at));
+                }
+                start = at + 1;
+                i += 1;
+                continue;
+            }
+            if matches!(c, '.' | '!' | '?') && !(c == '.' && is_abbreviation(&text[start..at])) {
+                let mut j = i + 1;
+                while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | '»')
+                {
+                    j += 1;
+                }
+                let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
+                let mut k = j;
+                while k < chars.len() && chars[k].1.is_whitespace() {
+                    k += 1;
+                }
+                let next = chars.get(k).map(|&(_, c)| c);
+                if k > j && next.is_some_and(|c| !c.is_lowercase()) {
+                    spans.push((start, end));
+                    start = chars[k].0;
+                    i = k;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if start < text.len() {
+            spans.push((start, text.len()));
+        }
+        spans
+    }
+
+    proptest::proptest! {
+        /// Sentences found without a vector of chars are the ones the char vector found, on
+        /// text made of the characters the splitter looks at.
+        #[test]
+        fn sentence_spans_equal_the_char_vector_version(
+            text in "([a-zA-Z]{1,3}|[ \u{a0}\n\t]|[.!?\"'”’)»(]|U\\.S|Mr|Dr\\.|é|É|ß){0,60}"
+        ) {
+            proptest::prop_assert_eq!(sentence_spans(&text), sentence_spans_by_char_vector(&text));
+        }
     }
 }
