@@ -441,21 +441,32 @@ fn name_runs(text: &str) -> Vec<(usize, usize)> {
 fn words(text: &str) -> Vec<(usize, usize, bool)> {
     let mut words = Vec::new();
     let mut start = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while let Some(c) = char_at(text, i) {
+        let next = i + c.len_utf8();
         let inner = matches!(c, '\'' | '’' | '-')
             && start.is_some()
-            && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+            && char_at(text, next).is_some_and(char::is_alphanumeric);
         if c.is_alphanumeric() || inner {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
             words.push((s, i, false));
         }
+        i = next;
     }
     if let Some(s) = start {
         words.push((s, text.len(), false));
     }
     words
+}
+
+/// The char that starts at byte `i` of `text` (a char boundary), decoded only when it is
+/// not ASCII: most of an article is.
+fn char_at(text: &str, i: usize) -> Option<char> {
+    match *text.as_bytes().get(i)? {
+        b if b.is_ascii() => Some(char::from(b)),
+        _ => text[i..].chars().next(),
+    }
 }
 
 fn is_capitalized(word: &str) -> bool {
@@ -485,6 +496,34 @@ mod tests {
         let text = "Kata’ib al-Arouri's -x y- 'z' Éire";
         let found: Vec<&str> = words(text).iter().map(|&(s, e, _)| &text[s..e]).collect();
         assert_eq!(found, ["Kata’ib", "al-Arouri's", "x", "y", "z", "Éire"]);
+    }
+
+    /// The previous `words`, which decoded every char: the reference.
+    fn words_by_char_indices(text: &str) -> Vec<(usize, usize, bool)> {
+        let mut words = Vec::new();
+        let mut start = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let inner = matches!(c, '\'' | '’' | '-')
+                && start.is_some()
+                && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+            if c.is_alphanumeric() || inner {
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                words.push((s, i, false));
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, text.len(), false));
+        }
+        words
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_equal_the_version_that_decodes_every_char(text in "[aZ9é' ’\\-.\n]{0,40}") {
+            proptest::prop_assert_eq!(words(&text), words_by_char_indices(&text));
+        }
     }
 
     fn runs(text: &str) -> Vec<&str> {
